@@ -1,0 +1,167 @@
+import koffi from 'koffi';
+import { cpus } from 'node:os';
+import { EngineError, abortError, throwIfAborted } from './errors.ts';
+import type { LlamaApi } from './native/llamaApi.ts';
+import type { EngineModel } from './EngineModel.ts';
+import { HookDispatcher, type Hooks } from './hooks/HookDispatcher.ts';
+import { logSoftmaxAt } from './logits.ts';
+
+export interface ContextOptions {
+  /** Context length in tokens. Default 512 (llama.cpp pads it to a multiple of 256). */
+  contextSize?: number;
+  /** Tokens per llama_decode call; also the physical batch, so hooks see whole batches. Default 512. */
+  batchSize?: number;
+  /** CPU threads. Default: the number of cores. */
+  threads?: number;
+}
+
+export interface EvaluateOptions {
+  /** Which positions get logits. 'all' also makes the last layer compute every row. */
+  outputs?: 'all' | 'last';
+  hooks?: Hooks;
+  signal?: AbortSignal;
+}
+
+/**
+ * One llama.cpp context with the neuron-hook callback installed. Every evaluation
+ * starts a fresh sequence at position 0, so results never depend on earlier calls.
+ */
+export class EngineContext {
+  private readonly handle: unknown;
+  private readonly callbackHandle: unknown;
+  private readonly batch: Record<string, unknown>;
+  private readonly tokenView: Int32Array;
+  private readonly posView: Int32Array;
+  private readonly outView: Int8Array;
+  private disposed = false;
+  readonly dispatcher: HookDispatcher;
+  readonly contextSize: number;
+  readonly batchSize: number;
+
+  constructor(
+    private readonly api: LlamaApi,
+    readonly model: EngineModel,
+    options: ContextOptions,
+    private readonly onDispose: () => void,
+  ) {
+    const facts = model.facts;
+    this.dispatcher = new HookDispatcher(api, facts.ffn, facts.nLayer, model.nFf);
+    this.callbackHandle = koffi.register(this.dispatcher.callback, 'ggml_backend_sched_eval_callback *');
+    const p = api.llama_context_default_params() as Record<string, unknown>;
+    const batchSize = options.batchSize ?? 512;
+    p.n_ctx = options.contextSize ?? 512;
+    p.n_batch = batchSize;
+    p.n_ubatch = batchSize;
+    p.n_threads = p.n_threads_batch = options.threads ?? cpus().length;
+    p.cb_eval = this.callbackHandle;
+    p.no_perf = true;
+    this.handle = api.llama_init_from_model(model.handle, p);
+    if (!this.handle) {
+      koffi.unregister(this.callbackHandle);
+      throw new EngineError('context-failed', `llama.cpp could not create a context of ${String(p.n_ctx)} tokens for ${facts.fileName} (out of memory?). Try a smaller context size.`);
+    }
+    this.contextSize = api.llama_n_ctx(this.handle) as number;
+    this.batchSize = api.llama_n_batch(this.handle) as number;
+    this.batch = api.llama_batch_init(this.batchSize, 0, 1) as Record<string, unknown>;
+    const view = <T>(ptr: unknown, bytes: number, C: new (b: ArrayBuffer) => T) => new C(koffi.view(ptr, bytes) as ArrayBuffer);
+    this.tokenView = view(this.batch.token, this.batchSize * 4, Int32Array);
+    this.posView = view(this.batch.pos, this.batchSize * 4, Int32Array);
+    this.outView = view(this.batch.logits, this.batchSize, Int8Array);
+    view(this.batch.n_seq_id, this.batchSize * 4, Int32Array).fill(1);
+    const seqPtrs = koffi.decode(this.batch.seq_id, 'void *', this.batchSize) as unknown[];
+    for (const sp of seqPtrs) koffi.encode(sp, 'int32_t', 0);
+  }
+
+  get nVocab(): number {
+    return this.model.nVocab;
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new EngineError('disposed', 'This context has been disposed.');
+    this.model.assertAlive();
+  }
+
+  /** Forgets all tokens, so the next decode starts at position 0. */
+  clear(): void {
+    this.assertAlive();
+    this.api.llama_memory_clear(this.api.llama_get_memory(this.handle), true);
+  }
+
+  /**
+   * Decodes `tokens` at positions start.., in chunks of the batch size, and returns the
+   * logits of the positions asked for ([position][vocab], flattened).
+   */
+  decode(tokens: ArrayLike<number>, start: number, options: EvaluateOptions = {}): Float32Array {
+    this.assertAlive();
+    const { signal, hooks, outputs = 'all' } = options;
+    if (start + tokens.length > this.contextSize) {
+      throw new EngineError('context-overflow', `${start + tokens.length} tokens do not fit the context of ${this.contextSize}. Use shorter sequences or a larger context size.`);
+    }
+    const nVocab = this.nVocab;
+    const nOut = outputs === 'all' ? tokens.length : tokens.length > 0 ? 1 : 0;
+    const result = new Float32Array(nOut * nVocab);
+    let written = 0;
+    this.dispatcher.set(hooks, signal ? () => signal.aborted : undefined);
+    try {
+      for (let off = 0; off < tokens.length; off += this.batchSize) {
+        throwIfAborted(signal);
+        const n = Math.min(this.batchSize, tokens.length - off);
+        for (let i = 0; i < n; i++) {
+          this.tokenView[i] = tokens[off + i];
+          this.posView[i] = start + off + i;
+          this.outView[i] = outputs === 'all' || off + i === tokens.length - 1 ? 1 : 0;
+        }
+        this.batch.n_tokens = n;
+        const rc = this.api.llama_decode(this.handle, this.batch) as number;
+        if (this.dispatcher.error !== undefined) throw this.dispatcher.error;
+        if (this.dispatcher.aborted) throw abortError(signal);
+        if (rc !== 0) throw new EngineError('decode-failed', `llama_decode failed with code ${rc}.`);
+        const outsHere = outputs === 'all' ? n : off + n === tokens.length ? 1 : 0;
+        if (outsHere > 0) {
+          const ptr = this.api.llama_get_logits(this.handle);
+          result.set(new Float32Array(koffi.view(ptr, outsHere * nVocab * 4) as ArrayBuffer), written);
+          written += outsHere * nVocab;
+        }
+      }
+    } catch (err) {
+      // A half-decoded sequence is useless; drop it so the context stays usable.
+      this.api.llama_memory_clear(this.api.llama_get_memory(this.handle), true);
+      throw err;
+    } finally {
+      this.dispatcher.set(undefined);
+    }
+    return result;
+  }
+
+  /** A fresh forward pass over `tokens`; logits for every position (or the last). */
+  evaluate(tokens: ArrayLike<number>, options: EvaluateOptions = {}): Float32Array {
+    this.clear();
+    return this.decode(tokens, 0, options);
+  }
+
+  /**
+   * log p(tokens[i+1] | tokens[0..i]) for every i: what perplexity is made of.
+   * Every position gets an output, as the reference ppl.py's full forward does.
+   */
+  scoreTokens(tokens: ArrayLike<number>, options: Omit<EvaluateOptions, 'outputs'> = {}): Float64Array {
+    const logits = this.evaluate(tokens, { ...options, outputs: 'all' });
+    const out = new Float64Array(Math.max(0, tokens.length - 1));
+    for (let i = 0; i + 1 < tokens.length; i++) out[i] = logSoftmaxAt(logits, i, this.nVocab, tokens[i + 1]);
+    return out;
+  }
+
+  /** The raw llama_context pointer, for the sampler. */
+  get nativeHandle(): unknown {
+    this.assertAlive();
+    return this.handle;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.api.llama_batch_free(this.batch);
+    this.api.llama_free(this.handle);
+    koffi.unregister(this.callbackHandle);
+    this.disposed = true;
+    this.onDispose();
+  }
+}

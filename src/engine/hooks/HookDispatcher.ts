@@ -1,0 +1,175 @@
+import koffi from 'koffi';
+import type { FfnAdapter } from '../architectures.ts';
+import { EngineError } from '../errors.ts';
+import type { LlamaApi } from '../native/llamaApi.ts';
+import type { ActivationRecorder } from './ActivationRecorder.ts';
+import { accumulateJs } from './countKernel.ts';
+import { compileEdits, type CompiledEdit, type NeuronEdit } from './neuronEdit.ts';
+
+export interface Hooks {
+  /** Observe: count act > 0 and sum act per neuron, for every layer. */
+  recorder?: ActivationRecorder;
+  edits?: readonly NeuronEdit[];
+}
+
+const NAME_OFFSET = 256; // offsetof(struct ggml_tensor, name), checked in the constructor
+const NE_OFFSET = 16;
+
+type Role = 'pre' | 'up' | 'out' | 'pre+up';
+
+/**
+ * The eval callback of one context. llama.cpp's scheduler asks it, node by node,
+ * whether it wants a tensor (`ask`), then hands over each wanted tensor once computed;
+ * values written back with ggml_backend_tensor_set are what the rest of the graph uses.
+ * With no hooks set it wants nothing, so the graph runs as one piece.
+ */
+export class HookDispatcher {
+  private recorder?: ActivationRecorder;
+  private edits = new Map<number, CompiledEdit[]>();
+  private upNeeded = new Set<number>();
+  private upValues = new Map<number, Float32Array>();
+  private buf = new Float32Array(0);
+  private shouldAbort: () => boolean = () => false;
+  aborted = false;
+  error: unknown;
+
+  constructor(
+    private readonly api: LlamaApi,
+    private readonly ffn: FfnAdapter,
+    private readonly nLayer: number,
+    private readonly nFf: number,
+  ) {
+    if (koffi.offsetof('ggml_tensor_head', 'name') !== NAME_OFFSET || koffi.offsetof('ggml_tensor_head', 'ne') !== NE_OFFSET) {
+      throw new EngineError('layout-mismatch', 'Unexpected ggml_tensor layout in this llama.cpp build.');
+    }
+  }
+
+  get active(): boolean {
+    return this.recorder !== undefined || this.edits.size > 0;
+  }
+
+  set(hooks: Hooks | undefined, shouldAbort?: () => boolean): void {
+    if (hooks?.recorder && (hooks.recorder.nLayer !== this.nLayer || hooks.recorder.nFf !== this.nFf)) {
+      throw new EngineError('bad-argument', `Recorder shape ${hooks.recorder.nLayer} x ${hooks.recorder.nFf} does not match the model (${this.nLayer} x ${this.nFf}).`);
+    }
+    this.recorder = hooks?.recorder;
+    this.edits = compileEdits(hooks?.edits ?? [], this.nLayer, this.nFf);
+    this.upNeeded = new Set();
+    if (this.ffn.up !== null) {
+      for (const [layer, list] of this.edits) if (list.some((e) => e.mode === 'set' || e.mode === 'add')) this.upNeeded.add(layer);
+    }
+    this.shouldAbort = shouldAbort ?? (() => false);
+    this.aborted = false;
+    this.error = undefined;
+  }
+
+  /** The C callback body: `bool cb_eval(struct ggml_tensor *t, bool ask, void *user_data)`. */
+  readonly callback = (tensor: unknown, ask: boolean): boolean => {
+    if (this.aborted || this.error !== undefined) return !ask ? false : false;
+    try {
+      const name = koffi.decode(tensor, NAME_OFFSET, 'char', -1) as string;
+      const role = this.roleOf(name);
+      if (ask) return role !== undefined;
+      if (role === undefined) return true;
+      const layer = Number(name.slice(name.lastIndexOf('-') + 1));
+      this.handle(tensor, role.role, layer);
+      if (this.shouldAbort()) {
+        this.aborted = true;
+        return false;
+      }
+      return true;
+    } catch (err) {
+      this.error = err;
+      return false;
+    }
+  };
+
+  private roleOf(name: string): { role: Role } | undefined {
+    const dash = name.lastIndexOf('-');
+    if (dash < 0) return undefined;
+    const base = name.slice(0, dash);
+    const ffn = this.ffn;
+    if (base === ffn.pre) {
+      if (ffn.family === 'fused-gate-up') {
+        const layer = Number(name.slice(dash + 1));
+        if (this.recorder || this.upNeeded.has(layer)) return { role: 'pre+up' };
+        return undefined;
+      }
+      return this.recorder ? { role: 'pre' } : undefined;
+    }
+    if (base === ffn.up && this.upNeeded.size > 0) {
+      return this.upNeeded.has(Number(name.slice(dash + 1))) ? { role: 'up' } : undefined;
+    }
+    if (base === ffn.out && this.edits.size > 0) {
+      return this.edits.has(Number(name.slice(dash + 1))) ? { role: 'out' } : undefined;
+    }
+    return undefined;
+  }
+
+  private read(tensor: unknown): { data: Float32Array; rowLen: number; nRows: number } {
+    const type = koffi.decode(tensor, 0, 'int32_t') as number;
+    if (type !== 0) throw new EngineError('decode-failed', `FFN tensor is of ggml type ${type}, expected F32.`);
+    const ne = koffi.decode(tensor, NE_OFFSET, 'int64_t', 2) as BigInt64Array;
+    const rowLen = Number(ne[0]);
+    const nRows = Number(ne[1]);
+    const n = rowLen * nRows;
+    if (this.buf.length < n) this.buf = new Float32Array(n);
+    const data = this.buf.subarray(0, n);
+    this.api.ggml_backend_tensor_get(tensor, data, 0, n * 4);
+    return { data, rowLen, nRows };
+  }
+
+  private handle(tensor: unknown, role: Role, layer: number): void {
+    const nFf = this.nFf;
+    if (role === 'out') {
+      const { data, rowLen, nRows } = this.read(tensor);
+      this.applyEdits(data, rowLen, nRows, layer);
+      this.api.ggml_backend_tensor_set(tensor, data, 0, rowLen * nRows * 4);
+      return;
+    }
+    const { data, rowLen, nRows } = this.read(tensor);
+    if ((role === 'pre' || role === 'pre+up') && this.recorder) {
+      const r = this.recorder;
+      accumulateJs(data, nRows, rowLen, 0, nFf, r.overZero, r.sumAct, layer * nFf, this.ffn.activation);
+      r.tokensPerLayer[layer] += nRows;
+    }
+    if ((role === 'up' || role === 'pre+up') && this.upNeeded.has(layer)) {
+      const offset = this.ffn.family === 'fused-gate-up' ? nFf : 0;
+      // Keep only the up values of edited neurons, row by row, for applyEdits.
+      const edits = this.edits.get(layer) ?? [];
+      const total = edits.reduce((a, e) => a + e.neurons.length, 0);
+      const kept = new Float32Array(total * nRows);
+      for (let t = 0; t < nRows; t++) {
+        let k = t * total;
+        const row = t * rowLen + offset;
+        for (const e of edits) for (const j of e.neurons) kept[k++] = data[row + j];
+      }
+      this.upValues.set(layer, kept);
+    }
+  }
+
+  private applyEdits(out: Float32Array, rowLen: number, nRows: number, layer: number): void {
+    const edits = this.edits.get(layer) ?? [];
+    const up = this.upValues.get(layer);
+    const total = edits.reduce((a, e) => a + e.neurons.length, 0);
+    for (let t = 0; t < nRows; t++) {
+      const row = t * rowLen;
+      let k = t * total;
+      for (const e of edits) {
+        const { neurons, values, mode } = e;
+        for (let i = 0; i < neurons.length; i++, k++) {
+          const at = row + neurons[i];
+          // Without a gate, out is act itself: the "up" factor is 1.
+          const u = up ? up[k] : 1;
+          switch (mode) {
+            case 'zero': out[at] = 0; break;
+            case 'scale': out[at] *= values[i]; break;
+            case 'set': out[at] = values[i] * u; break;
+            case 'add': out[at] += values[i] * u; break;
+          }
+        }
+      }
+    }
+    this.upValues.delete(layer);
+  }
+}
