@@ -5,6 +5,7 @@ import type { LlamaApi } from './native/llamaApi.ts';
 import type { EngineModel } from './EngineModel.ts';
 import { HookDispatcher, type Hooks } from './hooks/HookDispatcher.ts';
 import { logSoftmaxAt } from './logits.ts';
+import { generateText, type GenerateOptions, type GeneratedChunk, type StopReason } from './generateText.ts';
 
 export interface ContextOptions {
   /** Context length in tokens. Default 512 (llama.cpp pads it to a multiple of 256). */
@@ -13,11 +14,18 @@ export interface ContextOptions {
   batchSize?: number;
   /** CPU threads. Default: the number of cores. */
   threads?: number;
+  /**
+   * F32 KV cache and no flash attention, so logits match a float32 reference to ~1e-6
+   * (with the default F16 cache they move by ~1e-3). Slower; for tests and checks.
+   */
+  exact?: boolean;
 }
 
 export interface EvaluateOptions {
   /** Which positions get logits. 'all' also makes the last layer compute every row. */
   outputs?: 'all' | 'last';
+  /** Copy the logits out (default true). Statistics need every row computed, not the logits. */
+  logits?: boolean;
   hooks?: Hooks;
   signal?: AbortSignal;
 }
@@ -28,7 +36,7 @@ export interface EvaluateOptions {
  */
 export class EngineContext {
   private readonly handle: unknown;
-  private readonly callbackHandle: unknown;
+  private readonly callbackHandle: ReturnType<typeof koffi.register>;
   private readonly batch: Record<string, unknown>;
   private readonly tokenView: Int32Array;
   private readonly posView: Int32Array;
@@ -54,6 +62,10 @@ export class EngineContext {
     p.n_ubatch = batchSize;
     p.n_threads = p.n_threads_batch = options.threads ?? cpus().length;
     p.cb_eval = this.callbackHandle;
+    if (options.exact) {
+      p.type_k = p.type_v = 0; // GGML_TYPE_F32
+      p.flash_attn_type = 0; // LLAMA_FLASH_ATTN_TYPE_DISABLED
+    }
     p.no_perf = true;
     this.handle = api.llama_init_from_model(model.handle, p);
     if (!this.handle) {
@@ -93,13 +105,13 @@ export class EngineContext {
    */
   decode(tokens: ArrayLike<number>, start: number, options: EvaluateOptions = {}): Float32Array {
     this.assertAlive();
-    const { signal, hooks, outputs = 'all' } = options;
+    const { signal, hooks, outputs = 'all', logits = true } = options;
     if (start + tokens.length > this.contextSize) {
       throw new EngineError('context-overflow', `${start + tokens.length} tokens do not fit the context of ${this.contextSize}. Use shorter sequences or a larger context size.`);
     }
     const nVocab = this.nVocab;
     const nOut = outputs === 'all' ? tokens.length : tokens.length > 0 ? 1 : 0;
-    const result = new Float32Array(nOut * nVocab);
+    const result = new Float32Array(logits ? nOut * nVocab : 0);
     let written = 0;
     this.dispatcher.set(hooks, signal ? () => signal.aborted : undefined);
     try {
@@ -117,7 +129,7 @@ export class EngineContext {
         if (this.dispatcher.aborted) throw abortError(signal);
         if (rc !== 0) throw new EngineError('decode-failed', `llama_decode failed with code ${rc}.`);
         const outsHere = outputs === 'all' ? n : off + n === tokens.length ? 1 : 0;
-        if (outsHere > 0) {
+        if (outsHere > 0 && logits) {
           const ptr = this.api.llama_get_logits(this.handle);
           result.set(new Float32Array(koffi.view(ptr, outsHere * nVocab * 4) as ArrayBuffer), written);
           written += outsHere * nVocab;
@@ -148,6 +160,12 @@ export class EngineContext {
     const out = new Float64Array(Math.max(0, tokens.length - 1));
     for (let i = 0; i + 1 < tokens.length; i++) out[i] = logSoftmaxAt(logits, i, this.nVocab, tokens[i + 1]);
     return out;
+  }
+
+  /** Streams a continuation of `prompt`; see generateText. */
+  generate(prompt: ArrayLike<number>, options: GenerateOptions = {}): AsyncGenerator<GeneratedChunk, StopReason> {
+    this.assertAlive();
+    return generateText(this.api, this, prompt, options);
   }
 
   /** The raw llama_context pointer, for the sampler. */

@@ -4,6 +4,7 @@ import { EngineError } from '../errors.ts';
 import type { LlamaApi } from '../native/llamaApi.ts';
 import type { ActivationRecorder } from './ActivationRecorder.ts';
 import { accumulateJs } from './countKernel.ts';
+import { WasmCountKernel } from './kernel/WasmCountKernel.ts';
 import { compileEdits, type CompiledEdit, type NeuronEdit } from './neuronEdit.ts';
 
 export interface Hooks {
@@ -29,6 +30,9 @@ export class HookDispatcher {
   private upNeeded = new Set<number>();
   private upValues = new Map<number, Float32Array>();
   private buf = new Float32Array(0);
+  private readonly kernel = new WasmCountKernel();
+  /** 'wasm' unless the shape needs the JS fallback; exposed for the benchmark. */
+  kernelKind: 'wasm' | 'js' = 'wasm';
   private shouldAbort: () => boolean = () => false;
   aborted = false;
   error: unknown;
@@ -106,15 +110,19 @@ export class HookDispatcher {
     return undefined;
   }
 
-  private read(tensor: unknown): { data: Float32Array; rowLen: number; nRows: number } {
+  private read(tensor: unknown, intoKernel = false): { data: Float32Array; rowLen: number; nRows: number } {
     const type = koffi.decode(tensor, 0, 'int32_t') as number;
     if (type !== 0) throw new EngineError('decode-failed', `FFN tensor is of ggml type ${type}, expected F32.`);
     const ne = koffi.decode(tensor, NE_OFFSET, 'int64_t', 2) as BigInt64Array;
     const rowLen = Number(ne[0]);
     const nRows = Number(ne[1]);
     const n = rowLen * nRows;
-    if (this.buf.length < n) this.buf = new Float32Array(n);
-    const data = this.buf.subarray(0, n);
+    let data: Float32Array;
+    if (intoKernel) data = this.kernel.preBuffer(n, this.nFf);
+    else {
+      if (this.buf.length < n) this.buf = new Float32Array(n);
+      data = this.buf.subarray(0, n);
+    }
     this.api.ggml_backend_tensor_get(tensor, data, 0, n * 4);
     return { data, rowLen, nRows };
   }
@@ -127,10 +135,13 @@ export class HookDispatcher {
       this.api.ggml_backend_tensor_set(tensor, data, 0, rowLen * nRows * 4);
       return;
     }
-    const { data, rowLen, nRows } = this.read(tensor);
-    if ((role === 'pre' || role === 'pre+up') && this.recorder) {
-      const r = this.recorder;
-      accumulateJs(data, nRows, rowLen, 0, nFf, r.overZero, r.sumAct, layer * nFf, this.ffn.activation);
+    const r = this.recorder;
+    const observe = (role === 'pre' || role === 'pre+up') && r !== undefined;
+    const useKernel = observe && this.kernelKind === 'wasm' && WasmCountKernel.supports(nFf, this.ffn.family === 'fused-gate-up' ? 2 * nFf : nFf, 0);
+    const { data, rowLen, nRows } = this.read(tensor, useKernel);
+    if (observe) {
+      if (useKernel) this.kernel.accumulate(nRows, rowLen, 0, r.overZero, r.sumAct, layer * nFf, this.ffn.activation);
+      else accumulateJs(data, nRows, rowLen, 0, nFf, r.overZero, r.sumAct, layer * nFf, this.ffn.activation);
       r.tokensPerLayer[layer] += nRows;
     }
     if ((role === 'up' || role === 'pre+up') && this.upNeeded.has(layer)) {

@@ -1,4 +1,4 @@
-import koffi from 'koffi';
+import koffi, { type LibraryHandle } from 'koffi';
 
 /**
  * koffi declarations of the part of llama.cpp's C API that the engine uses.
@@ -158,7 +158,7 @@ export interface LlamaContextParams {
 }
 
 /** The functions, bound to one set of loaded libraries. */
-export function bindLlamaApi(lib: koffi.IKoffiLib) {
+export function bindLlamaApi(lib: LibraryHandle) {
   declareTypes();
   const f = (decl: string) => lib.func(decl);
   return {

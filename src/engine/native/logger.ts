@@ -10,7 +10,7 @@ const LEVELS: Record<string, number> = { none: 0, debug: 1, info: 2, warn: 3, er
 const recent: string[] = [];
 let partial = '';
 let lastLevel = 0;
-let registered: unknown;
+let registered: ReturnType<typeof koffi.register> | undefined;
 
 export function installLogger(api: LlamaApi): void {
   if (registered) return;

@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import type { Pipeline } from '../../pipeline/types.ts';
+import { list, num, parse, positiveInt, rate, shardArg, UsageError } from '../cliArgs.ts';
+import { endProgress, printJson, progressPrinter } from '../output.ts';
+import { formatResults } from '../printResults.ts';
+
+export const detectHelp = `lape detect --model M --langs en,zh,fr [--corpus udhr|DIR|lang=path,...] [--budget N] [--eval-budget N]
+            [--seq-len N] [--out DIR] [--shard i/n] [--ppl] [--top-rate R] [--filter-rate R] [--activation-bar-ratio R] [--json]
+  Runs the model over each language's text, counts how often every FFN neuron fires, and
+  identifies language-specific neurons (LAPE). --model demo uses the built-in demo model.
+  A cancelled run resumes with its finished languages when started again with the same --out.`;
+
+export async function detectCommand(pipeline: Pipeline, argv: string[], signal: AbortSignal): Promise<void> {
+  const { values } = parse('detect', argv, {
+    model: { type: 'string', short: 'm' }, langs: { type: 'string', short: 'l' }, corpus: { type: 'string' },
+    budget: { type: 'string' }, 'eval-budget': { type: 'string' }, 'seq-len': { type: 'string' }, out: { type: 'string', short: 'o' },
+    shard: { type: 'string' }, ppl: { type: 'boolean' }, 'top-rate': { type: 'string' }, 'filter-rate': { type: 'string' },
+    'activation-bar-ratio': { type: 'string' }, 'gpu-layers': { type: 'string' }, threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' },
+  }, false);
+  if (!values.model) throw new UsageError('--model is required (a .gguf path, or "demo").');
+  const languages = list(values.langs) ?? ['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja'];
+  const corpusArg = (values.corpus as string | undefined) ?? 'udhr';
+  const corpus = corpusArg === 'udhr' ? { kind: 'udhr' as const } : corpusArg.includes('=') ? { kind: 'pairs' as const, pairs: corpusArg.split(',') } : { kind: 'folder' as const, folder: corpusArg };
+  const outDir = resolve((values.out as string | undefined) ?? defaultOut(values.model as string));
+  const view = await pipeline.detect({
+    model: values.model as string,
+    languages,
+    corpus,
+    budget: num(values.budget, 'budget', positiveInt),
+    evalBudget: num(values['eval-budget'], 'eval-budget', (n) => Number.isInteger(n) && n >= 0),
+    sequenceLength: num(values['seq-len'], 'seq-len', positiveInt),
+    gpuLayers: num(values['gpu-layers'], 'gpu-layers', Number.isInteger),
+    threads: num(values.threads, 'threads', positiveInt),
+    outDir,
+    shard: shardArg(values.shard),
+    perplexity: Boolean(values.ppl),
+    params: {
+      topRate: num(values['top-rate'], 'top-rate', rate),
+      filterRate: num(values['filter-rate'], 'filter-rate', rate),
+      activationBarRatio: num(values['activation-bar-ratio'], 'activation-bar-ratio', rate),
+    },
+    signal,
+    onProgress: progressPrinter(Boolean(values.quiet) || Boolean(values.json)),
+  });
+  endProgress();
+  if (values.json) printJson({ outDir, ...view.summary, neurons: view.neurons.neurons });
+  else console.log(formatResults(view, outDir));
+}
+
+export function defaultOut(model: string): string {
+  const stem = model === 'demo' ? 'demo' : model.replace(/\\/g, '/').split('/').pop()!.replace(/\.gguf$/i, '');
+  return `lape-results/${stem}`;
+}

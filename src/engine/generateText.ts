@@ -1,0 +1,84 @@
+import { EngineError, abortError } from './errors.ts';
+import type { LlamaApi } from './native/llamaApi.ts';
+import type { EngineContext } from './EngineContext.ts';
+import type { Hooks } from './hooks/HookDispatcher.ts';
+
+export interface GenerateOptions {
+  maxTokens?: number;
+  /** 0 (default) is greedy decoding. */
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  /** 1 disables it. */
+  repeatPenalty?: number;
+  repeatLastN?: number;
+  seed?: number;
+  stop?: string[];
+  hooks?: Hooks;
+  signal?: AbortSignal;
+}
+
+export interface GeneratedChunk {
+  token: number;
+  /** The text this token completes; empty while a UTF-8 character is still partial. */
+  text: string;
+}
+
+export type StopReason = 'max-tokens' | 'end-of-generation' | 'stop-string' | 'context-full';
+
+/**
+ * Streams the continuation of `prompt`, one token at a time, through llama.cpp's sampler
+ * chain. Between tokens it yields to the event loop, so an abort stops it within one
+ * token. The hooks apply to the prompt and to every generated token.
+ */
+export async function* generateText(
+  api: LlamaApi,
+  ctx: EngineContext,
+  prompt: ArrayLike<number>,
+  options: GenerateOptions = {},
+): AsyncGenerator<GeneratedChunk, StopReason> {
+  const { maxTokens = 64, signal, hooks, stop = [] } = options;
+  if (prompt.length === 0) throw new EngineError('bad-argument', 'The prompt has no tokens.');
+  const sampler = buildSampler(api, ctx.nVocab, options);
+  const model = ctx.model;
+  const decoder = new TextDecoder('utf-8');
+  let text = '';
+  try {
+    ctx.clear();
+    ctx.decode(prompt, 0, { outputs: 'last', hooks, signal });
+    let pos = prompt.length;
+    for (let i = 0; i < maxTokens; i++) {
+      if (signal?.aborted) throw abortError(signal);
+      const token = api.llama_sampler_sample(sampler, ctx.nativeHandle, -1) as number;
+      if (model.isEndOfGeneration(token)) return 'end-of-generation';
+      const piece = decoder.decode(model.tokenBytes(token), { stream: true });
+      text += piece;
+      yield { token, text: piece };
+      if (stop.some((s) => s.length > 0 && text.endsWith(s))) return 'stop-string';
+      if (pos >= ctx.contextSize) return 'context-full';
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (signal?.aborted) throw abortError(signal);
+      ctx.decode([token], pos, { outputs: 'last', hooks, signal });
+      pos++;
+    }
+    return 'max-tokens';
+  } finally {
+    api.llama_sampler_free(sampler);
+  }
+}
+
+function buildSampler(api: LlamaApi, nVocab: number, o: GenerateOptions): unknown {
+  const chain = api.llama_sampler_chain_init(api.llama_sampler_chain_default_params());
+  const add = (s: unknown) => api.llama_sampler_chain_add(chain, s);
+  const penalty = o.repeatPenalty ?? 1;
+  if (penalty !== 1) add(api.llama_sampler_init_penalties(nVocab, o.repeatLastN ?? 64, penalty, 0, 0));
+  if (!o.temperature || o.temperature <= 0) {
+    add(api.llama_sampler_init_greedy());
+    return chain;
+  }
+  if (o.topK && o.topK > 0) add(api.llama_sampler_init_top_k(o.topK));
+  if (o.topP !== undefined && o.topP < 1) add(api.llama_sampler_init_top_p(o.topP, 1));
+  add(api.llama_sampler_init_temp(o.temperature));
+  add(api.llama_sampler_init_dist((o.seed ?? 0xffffffff) >>> 0));
+  return chain;
+}

@@ -1,0 +1,11 @@
+export { LlamaEngine, type LlamaEngineOptions, type LoadModelOptions } from './LlamaEngine.ts';
+export { EngineModel, type TokenizeOptions } from './EngineModel.ts';
+export { EngineContext, type ContextOptions, type EvaluateOptions } from './EngineContext.ts';
+export { EngineError, type EngineErrorCode } from './errors.ts';
+export { ActivationRecorder } from './hooks/ActivationRecorder.ts';
+export type { Hooks } from './hooks/HookDispatcher.ts';
+export type { NeuronEdit, EditMode } from './hooks/neuronEdit.ts';
+export type { GenerateOptions, GeneratedChunk, StopReason } from './generateText.ts';
+export { quantizeModel, type QuantType } from './quantizeModel.ts';
+export { readModelFacts, type ModelFacts } from './modelFacts.ts';
+export { SUPPORTED_ARCHITECTURES, type FfnAdapter } from './architectures.ts';

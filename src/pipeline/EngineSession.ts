@@ -1,0 +1,62 @@
+import { LlamaEngine, type EngineContext, type EngineModel } from '../engine/index.ts';
+import type { ModelOptions, PipelineProgress } from './types.ts';
+import { resolveModelPath } from './demoModel.ts';
+
+/**
+ * Keeps one engine, one loaded model and one context per process, so that a second
+ * request on the same model does not load it again.
+ */
+export class EngineSession {
+  private engine?: LlamaEngine;
+  private model?: EngineModel;
+  private modelKey = '';
+  private context?: EngineContext;
+  private contextKey = '';
+
+  async getEngine(): Promise<LlamaEngine> {
+    this.engine ??= await LlamaEngine.create();
+    return this.engine;
+  }
+
+  async getModel(options: ModelOptions, signal?: AbortSignal, onProgress?: (p: PipelineProgress) => void): Promise<EngineModel> {
+    const path = resolveModelPath(options.model);
+    const key = `${path}|${options.gpuLayers ?? -1}`;
+    if (this.model && !this.model.isDisposed && this.modelKey === key) return this.model;
+    this.releaseModel();
+    const engine = await this.getEngine();
+    onProgress?.({ phase: 'load', message: `Loading ${path}`, done: 0, total: 1 });
+    this.model = await engine.loadModel(path, {
+      gpuLayers: options.gpuLayers,
+      signal,
+      onProgress: (f) => onProgress?.({ phase: 'load', message: `Loading ${path}`, done: f, total: 1 }),
+    });
+    this.modelKey = key;
+    return this.model;
+  }
+
+  /** A context of at least `minContext` tokens on the current model. */
+  async getContext(options: ModelOptions, minContext: number, signal?: AbortSignal, onProgress?: (p: PipelineProgress) => void): Promise<EngineContext> {
+    const model = await this.getModel(options, signal, onProgress);
+    const size = Math.max(minContext, options.contextSize ?? 0);
+    const batch = Math.min(512, size);
+    const key = `${this.modelKey}|${size}|${batch}|${options.threads ?? 0}`;
+    if (this.context && this.contextKey === key) return this.context;
+    this.context?.dispose();
+    this.context = model.createContext({ contextSize: size, batchSize: batch, threads: options.threads });
+    this.contextKey = key;
+    return this.context;
+  }
+
+  private releaseModel(): void {
+    this.context?.dispose();
+    this.context = undefined;
+    this.model?.dispose();
+    this.model = undefined;
+  }
+
+  dispose(): void {
+    this.releaseModel();
+    this.engine?.dispose();
+    this.engine = undefined;
+  }
+}

@@ -1,0 +1,62 @@
+import { readModelFacts } from '../engine/index.ts';
+import { readStatsFile } from '../lape/formats/statsFile.ts';
+import { EngineSession } from './EngineSession.ts';
+import { resolveModelPath } from './demoModel.ts';
+import { exportResults } from './exportResults.ts';
+import { identifyAndWrite } from './identifyAndWrite.ts';
+import { PipelineError } from './PipelineError.ts';
+import { readResults, readSummary, RESULT_FILES } from './resultsFolder.ts';
+import { runDetection } from './runDetection.ts';
+import { runGenerate } from './runGenerate.ts';
+import { runPerplexity } from './runPerplexity.ts';
+import type { Pipeline } from './types.ts';
+import { join } from 'node:path';
+
+export type * from './types.ts';
+export { PipelineError } from './PipelineError.ts';
+export { resolveModelPath, demoModelPath } from './demoModel.ts';
+export { setReportWriter } from './reportWriter.ts';
+export { steeringEdits, forceLanguageSpec } from './steeringEdits.ts';
+
+/** The pipeline over one engine session; the CLI and the analysis process each make one. */
+export function createPipeline(): Pipeline {
+  const session = new EngineSession();
+  return {
+    async modelInfo(o) {
+      const facts = await readModelFacts(resolveModelPath(o.model), o.signal);
+      const engine = await session.getEngine();
+      return {
+        path: facts.path,
+        fileName: facts.fileName,
+        sizeBytes: facts.sizeBytes,
+        architecture: facts.architecture,
+        nLayer: facts.nLayer,
+        nEmbd: facts.nEmbd,
+        nFf: facts.nFf[0],
+        nVocab: facts.nVocab,
+        contextLength: facts.contextLength,
+        backend: engine.gpu || 'cpu',
+      };
+    },
+    async detect(o) {
+      const view = await runDetection(session, o);
+      if (!o.perplexity) return view;
+      return runPerplexity(session, o.outDir, o);
+    },
+    async reidentify(dir, params) {
+      const summary = readSummary(dir);
+      const { stats } = readStatsFile(join(dir, RESULT_FILES.stats));
+      const { model, corpus, tokens, sequenceLength } = summary;
+      // The perplexity matrix belongs to the old neuron sets, so it is dropped.
+      return identifyAndWrite(dir, stats, { model, corpus, tokens, sequenceLength }, params, null);
+    },
+    perplexity: (dir, o) => runPerplexity(session, dir, o),
+    openResults: async (dir) => readResults(dir),
+    generate: (req) => runGenerate(session, req),
+    async exportResults(dir, format, options = {}) {
+      if (format === 'lora') throw new PipelineError('bad-argument', 'LoRA export is not available yet.');
+      return exportResults(dir, format, options.out);
+    },
+    dispose: () => session.dispose(),
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The results folder that `lape detect` / `lape demo` write and the extension opens:
+ *
+ *   summary.json      ResultsSummary (below): everything the charts and the tree need
+ *   neurons.json      NeuronSets: the selected neurons with their LAPE and probabilities
+ *   stats.lapestats   activation statistics (src/lape/formats/statsFile.ts), for re-identification
+ *   report.html       the same charts as the extension's panel, self-contained
+ *
+ * Plain data only: this file is shared by the CLI, the analysis process, the extension
+ * host and the webview.
+ */
+
+export const RESULTS_VERSION = 1;
+
+export interface ModelIdentity {
+  fileName: string;
+  sizeBytes: number;
+  headerSha256: string;
+  architecture: string;
+  nLayer: number;
+  nFf: number;
+}
+
+export interface IdentifyParams {
+  topRate: number;
+  filterRate: number;
+  activationBarRatio: number;
+}
+
+export const DEFAULT_IDENTIFY_PARAMS: IdentifyParams = { topRate: 0.01, filterRate: 0.95, activationBarRatio: 0.95 };
+
+export interface Histogram {
+  /** bins + 1 edges, ascending. */
+  edges: number[];
+  counts: number[];
+}
+
+export interface PerplexityResults {
+  /** Languages evaluated, in `languages` order. */
+  base: number[];
+  /** [deactivated language][evaluated language]: perplexity after deactivation. */
+  deactivated: number[][];
+  /** Same shape: an equal number of random neurons deactivated instead. */
+  random: number[][];
+  evalTokens: number[];
+  seed: number;
+}
+
+export interface ResultsSummary {
+  version: number;
+  createdAt: string;
+  tool: string;
+  model: ModelIdentity;
+  corpus: { key: string; hash: string; label: string };
+  languages: string[];
+  /** Tokens per language used for detection and held out for evaluation. */
+  tokens: Record<string, { detect: number; evaluation: number }>;
+  sequenceLength: number;
+  params: IdentifyParams;
+  /** The quantile values identification actually used. */
+  thresholds: { filter: number; activationBar: number };
+  /** [language][layer]: how many of the language's neurons are in the layer. */
+  perLayerCounts: number[][];
+  /** [language][language]: neurons the two languages share (diagonal: the language's total). */
+  overlap: number[][];
+  /** LAPE (entropy) of all neurons that passed the filter, with the selection cut-off. */
+  lapeHistogram: Histogram & { selectionThreshold: number };
+  /** [deactivated language][evaluated language]: (ppl_after - ppl_before) / ppl_before. */
+  pplChange: number[][] | null;
+  randomPplChange: number[][] | null;
+  perplexity: PerplexityResults | null;
+}
+
+export interface SelectedNeuron {
+  layer: number;
+  index: number;
+  lape: number;
+  /** Activation probability per language, in `languages` order. */
+  probs: number[];
+  /** Mean activation per language, in `languages` order (what "set to mean" writes). */
+  means: number[];
+  /** Indices into `languages` of the languages this neuron belongs to. */
+  langs: number[];
+}
+
+export interface NeuronSets {
+  version: number;
+  languages: string[];
+  /** [language][layer]: ascending neuron indices, every language present. */
+  neurons: number[][][];
+  selected: SelectedNeuron[];
+}
+
+/** What the LAPE panel renders: summary plus neuron details. */
+export interface ResultsView {
+  summary: ResultsSummary;
+  neurons: NeuronSets;
+}
