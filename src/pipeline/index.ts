@@ -3,6 +3,7 @@ import { readStatsFile } from '../lape/formats/statsFile.ts';
 import { EngineSession } from './EngineSession.ts';
 import { resolveModelPath } from './demoModel.ts';
 import { exportResults } from './exportResults.ts';
+import { exportLora } from './exportLora.ts';
 import { identifyAndWrite } from './identifyAndWrite.ts';
 import { PipelineError } from './PipelineError.ts';
 import { readResults, readSummary, RESULT_FILES } from './resultsFolder.ts';
@@ -54,7 +55,11 @@ export function createPipeline(): Pipeline {
     openResults: async (dir) => readResults(dir),
     generate: (req) => runGenerate(session, req),
     async exportResults(dir, format, options = {}) {
-      if (format === 'lora') throw new PipelineError('bad-argument', 'LoRA export is not available yet.');
+      if (format === 'lora') {
+        const model = options.model ?? (readSummary(dir).model.fileName === 'lape-demo.gguf' ? 'demo' : undefined);
+        if (!model) throw new PipelineError('bad-argument', 'A LoRA export reads ffn_down from the model: give the model (--model M).');
+        return exportLora(dir, options.language, resolveModelPath(model), options.out);
+      }
       return exportResults(dir, format, options.out);
     },
     dispose: () => session.dispose(),

@@ -3,8 +3,9 @@ import type { ExportFormat, Pipeline } from '../../pipeline/types.ts';
 import { parse, UsageError } from '../cliArgs.ts';
 import { printJson } from '../output.ts';
 
-export const exportHelp = `lape export DIR --format json|csv|pth [--out FILE] [--json]
-  Writes the neurons of a results folder for other tools; pth is the reference project's mask.`;
+export const exportHelp = `lape export DIR --format json|csv|pth|lora [--language L --model M] [--out FILE] [--json]
+  Writes the neurons of a results folder for other tools: pth is the reference project's mask;
+  lora is an adapter GGUF that deactivates --language's neurons in any llama.cpp program.`;
 
 const FORMATS: ExportFormat[] = ['json', 'csv', 'pth', 'lora'];
 

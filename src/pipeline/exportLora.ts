@@ -1,0 +1,51 @@
+import { basename, join, resolve } from 'node:path';
+import { readModelFacts } from '../engine/index.ts';
+import { GgufWriter } from '../gguf/ggufWriter.ts';
+import { readGgufTensor } from '../gguf/readGgufTensor.ts';
+import { PipelineError } from './PipelineError.ts';
+import { readResults } from './resultsFolder.ts';
+
+/**
+ * A LoRA adapter GGUF that deactivates language L's neurons in any llama.cpp program
+ * (`llama-server --lora`, node-llama-cpp's `lora` option). Zeroing the columns S of
+ * ffn_down is a rank-|S| update W' = W + B A with A the rows of the identity at S
+ * ([n_ff] -> [|S|]) and B = -W[:, S]; alpha = rank makes llama.cpp's scale exactly 1.
+ */
+export async function exportLora(resultsDir: string, language: string | undefined, modelPath: string, out?: string): Promise<string[]> {
+  const { summary, neurons } = readResults(resultsDir);
+  if (!language) throw new PipelineError('bad-argument', `Say which language's neurons the adapter deactivates (--language ${summary.languages.join('|')}).`);
+  const li = summary.languages.indexOf(language);
+  if (li < 0) throw new PipelineError('bad-argument', `"${language}" is not among the detected languages (${summary.languages.join(', ')}).`);
+  const facts = await readModelFacts(modelPath);
+  if (facts.headerSha256 !== summary.model.headerSha256) {
+    throw new PipelineError('model-mismatch', `${resultsDir} was made with ${summary.model.fileName}, not ${facts.fileName}; the adapter must match the model it was detected on.`);
+  }
+  const w = new GgufWriter();
+  w.setString('general.architecture', facts.architecture);
+  w.setString('general.type', 'adapter');
+  w.setString('general.name', `lape deactivate ${language} (${basename(modelPath)})`);
+  w.setString('adapter.type', 'lora');
+  let rankTotal = 0;
+  for (let layer = 0; layer < facts.nLayer; layer++) {
+    const cols = neurons.neurons[li][layer];
+    if (!cols || cols.length === 0) continue;
+    const name = `blk.${layer}.ffn_down.weight`;
+    const { data, shape } = await readGgufTensor(modelPath, name);
+    const [nFf, nEmbd] = shape;
+    const r = cols.length;
+    const a = new Float32Array(nFf * r);
+    cols.forEach((j, k) => (a[k * nFf + j] = 1));
+    const b = new Float32Array(r * nEmbd);
+    for (let o = 0; o < nEmbd; o++) for (let k = 0; k < r; k++) b[o * r + k] = -data[o * nFf + cols[k]];
+    w.addTensor({ name: `${name}.lora_a`, shape: [nFf, r], type: 'f32', data: a });
+    w.addTensor({ name: `${name}.lora_b`, shape: [r, nEmbd], type: 'f32', data: b });
+    rankTotal += r;
+  }
+  if (rankTotal === 0) throw new PipelineError('bad-argument', `${language} has no neurons in ${resultsDir}; there is nothing to deactivate.`);
+  // llama.cpp scales each pair by alpha / rank, one alpha per adapter; layers differ in
+  // rank, and alpha 0 means "scale = the adapter scale" (1) for all of them.
+  w.setFloat32('adapter.lora.alpha', 0);
+  const path = resolve(out ?? join(resultsDir, `deactivate-${language}.lora.gguf`));
+  await w.write(path);
+  return [path];
+}
