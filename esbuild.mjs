@@ -21,7 +21,8 @@ if (existsSync('src/analysis/main.ts')) {
   builds.push(build({ ...common, entryPoints: ['src/analysis/main.ts'], outfile: 'dist/analysis.js', format: 'esm', external: nativeExternals, banner: { js: esmBanner } }));
 }
 if (existsSync('src/extension/extension.ts')) {
-  builds.push(build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.cjs', format: 'cjs', external: ['vscode'] }));
+  // writeReport finds its assets through import.meta.url, and falls back to __dirname in CJS.
+  builds.push(build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.cjs', format: 'cjs', external: ['vscode'], logOverride: { 'empty-import-meta': 'silent' } }));
 }
 if (existsSync('scripts/esbuild-webview.mjs')) {
   const { webviewBuildOptions } = await import('./scripts/esbuild-webview.mjs');

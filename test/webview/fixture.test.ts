@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { makeFixture } from '../fixtures/results/makeFixture.ts';
+
+const DIR = new URL('../fixtures/results/', import.meta.url);
+
+describe('results fixture', () => {
+  const view = makeFixture();
+  const { summary, neurons } = view;
+
+  it('matches the committed files (regenerate with makeFixture.ts)', () => {
+    assert.deepEqual(JSON.parse(readFileSync(new URL('summary.json', DIR), 'utf8')), summary);
+    assert.deepEqual(JSON.parse(readFileSync(new URL('neurons.json', DIR), 'utf8')), neurons);
+  });
+
+  it('is internally consistent, like real identify output', () => {
+    const n = summary.languages.length;
+    assert.deepEqual(neurons.languages, summary.languages);
+    assert.equal(neurons.selected.length, Math.round(summary.model.nLayer * summary.model.nFf * summary.params.topRate));
+    for (let l = 0; l < n; l++) {
+      assert.deepEqual(summary.perLayerCounts[l], neurons.neurons[l].map((idx) => idx.length));
+      assert.equal(summary.overlap[l][l], neurons.neurons[l].flat().length);
+      for (let m = 0; m < n; m++) assert.equal(summary.overlap[l][m], summary.overlap[m][l]);
+    }
+    const threshold = summary.lapeHistogram.selectionThreshold;
+    for (const s of neurons.selected) {
+      assert.ok(s.lape <= threshold);
+      assert.equal(s.probs.length, n);
+      assert.ok(s.langs.length >= 1 && s.langs.every((l) => neurons.neurons[l][s.layer].includes(s.index)));
+    }
+    assert.equal(summary.lapeHistogram.edges.length, summary.lapeHistogram.counts.length + 1);
+    assert.ok(summary.pplChange && summary.randomPplChange && summary.perplexity);
+    for (let d = 0; d < n; d++) {
+      const own = summary.pplChange[d][d];
+      assert.ok(own > 0.05 && own > Math.max(...summary.randomPplChange[d]), 'deactivating a language hurts it more than random neurons');
+    }
+  });
+
+  it('selects more neurons for a larger top_rate', () => {
+    const more = makeFixture({ ...summary.params, topRate: 0.02 });
+    assert.equal(more.neurons.selected.length, 655);
+    assert.ok(more.summary.lapeHistogram.selectionThreshold >= summary.lapeHistogram.selectionThreshold);
+  });
+});
