@@ -110,6 +110,14 @@ export class EngineContext {
       throw new EngineError('context-overflow', `${start + tokens.length} tokens do not fit the context of ${this.contextSize}. Use shorter sequences or a larger context size.`);
     }
     const nVocab = this.nVocab;
+    // llama_decode would only log "invalid token" and return -1, and the Int32Array below
+    // would silently turn 2.5 into token 2.
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (!Number.isInteger(t) || t < 0 || t >= nVocab) {
+        throw new EngineError('bad-argument', `Token ${t} at position ${i} is not in the vocabulary of ${this.model.facts.fileName} (ids 0 to ${nVocab - 1}).`);
+      }
+    }
     const nOut = outputs === 'all' ? tokens.length : tokens.length > 0 ? 1 : 0;
     const result = new Float32Array(logits ? nOut * nVocab : 0);
     let written = 0;

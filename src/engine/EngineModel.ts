@@ -76,12 +76,24 @@ export class EngineModel {
   }
 
   detokenize(tokens: ArrayLike<number>, special = false): string {
+    this.assertAlive();
     const parts: Uint8Array[] = [];
     for (let i = 0; i < tokens.length; i++) parts.push(this.tokenBytes(tokens[i], special));
     return Buffer.concat(parts).toString('utf8');
   }
 
+  /** The model's fill-in-the-middle tokens, when its vocabulary has all three. */
+  get fimTokens(): { prefix: number; suffix: number; middle: number } | undefined {
+    this.assertAlive();
+    const prefix = this.api.llama_vocab_fim_pre(this.vocab) as number;
+    const suffix = this.api.llama_vocab_fim_suf(this.vocab) as number;
+    const middle = this.api.llama_vocab_fim_mid(this.vocab) as number;
+    return prefix >= 0 && suffix >= 0 && middle >= 0 ? { prefix, suffix, middle } : undefined;
+  }
+
   isEndOfGeneration(token: number): boolean {
+    // The vocab pointer dies with the model: check, or this reads freed memory.
+    this.assertAlive();
     return this.api.llama_vocab_is_eog(this.vocab, token) as boolean;
   }
 

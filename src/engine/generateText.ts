@@ -56,6 +56,8 @@ export async function* generateText(
       yield { token, text: piece };
       if (stop.some((s) => s.length > 0 && text.endsWith(s))) return 'stop-string';
       if (pos >= ctx.contextSize) return 'context-full';
+      // The last token is not decoded: its forward pass would only feed a token never sampled.
+      if (i + 1 === maxTokens) break;
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (signal?.aborted) throw abortError(signal);
       ctx.decode([token], pos, { outputs: 'last', hooks, signal });

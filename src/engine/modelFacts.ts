@@ -10,7 +10,11 @@ export interface ModelFacts {
   path: string;
   fileName: string;
   sizeBytes: number;
-  /** sha256 of the GGUF header (metadata and tensor infos): a cheap identity for big files. */
+  /**
+   * sha256 of the GGUF header (metadata and tensor infos) and of three 64 KiB samples of
+   * tensor data: a cheap identity for big files that still tells apart two models of the
+   * same shape (fine-tunes of one base have identical headers).
+   */
   headerSha256: string;
   architecture: string;
   name?: string;
@@ -79,7 +83,7 @@ export async function readModelFacts(path: string, signal?: AbortSignal): Promis
   const ffLen = arch.feed_forward_length;
   const nFf = Array.isArray(ffLen) ? ffLen.map(Number) : new Array<number>(nLayer).fill(Number(ffLen));
   const tokens = (md.tokenizer?.ggml as { tokens?: unknown[] } | undefined)?.tokens;
-  const headerSha256 = await hashHeader(path, dataStart);
+  const headerSha256 = await hashIdentity(path, dataStart, size);
   return {
     path,
     fileName: basename(path),
@@ -96,12 +100,23 @@ export async function readModelFacts(path: string, signal?: AbortSignal): Promis
   };
 }
 
-async function hashHeader(path: string, length: number): Promise<string> {
+const SAMPLE = 64 * 1024;
+
+async function hashIdentity(path: string, headerLength: number, size: number): Promise<string> {
   const fh = await open(path, 'r');
   try {
-    const buf = Buffer.alloc(length);
-    await fh.read(buf, 0, length, 0);
-    return createHash('sha256').update(buf).digest('hex');
+    const hash = createHash('sha256');
+    const header = Buffer.alloc(headerLength);
+    await fh.read(header, 0, headerLength, 0);
+    hash.update(header);
+    const dataLength = size - headerLength;
+    for (const at of [0, 0.5, 1]) {
+      const start = headerLength + Math.max(0, Math.floor((dataLength - SAMPLE) * at));
+      const buf = Buffer.alloc(Math.min(SAMPLE, dataLength));
+      await fh.read(buf, 0, buf.length, start);
+      hash.update(buf);
+    }
+    return hash.digest('hex');
   } finally {
     await fh.close();
   }

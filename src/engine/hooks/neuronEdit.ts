@@ -30,12 +30,15 @@ export function compileEdits(edits: readonly NeuronEdit[], nLayer: number, nFf: 
     if (!Number.isInteger(e.layer) || e.layer < 0 || e.layer >= nLayer) {
       throw new EngineError('neuron-out-of-range', `Layer ${e.layer} is out of range: the model has layers 0 to ${nLayer - 1}.`);
     }
-    const neurons = Int32Array.from(e.neurons);
-    for (const j of neurons) {
-      if (j < 0 || j >= nFf) {
+    // Check before converting: Int32Array.from would turn 1.5 into 1, NaN into 0 and 2^32 + 3
+    // into 3, silently editing a neuron nobody asked for.
+    for (let i = 0; i < e.neurons.length; i++) {
+      const j = e.neurons[i];
+      if (!Number.isInteger(j) || j < 0 || j >= nFf) {
         throw new EngineError('neuron-out-of-range', `Neuron ${j} of layer ${e.layer} is out of range: the layer has neurons 0 to ${nFf - 1}.`);
       }
     }
+    const neurons = Int32Array.from(e.neurons);
     const values = new Float32Array(neurons.length);
     if (e.mode !== 'zero') {
       if (e.value === undefined) throw new EngineError('bad-argument', `A "${e.mode}" edit needs a value.`);
