@@ -3,6 +3,17 @@ import type { EngineSession } from './EngineSession.ts';
 import { readResults } from './resultsFolder.ts';
 import { forceLanguageSpec, steeringEdits } from './steeringEdits.ts';
 import { PipelineError } from './PipelineError.ts';
+import type { EngineModel } from '../engine/index.ts';
+
+/** prefix + suffix in the model's FIM layout where it has FIM tokens; else the prefix alone. */
+function promptTokens(model: EngineModel, prefix: string, suffix: string | undefined): Int32Array {
+  const fim = suffix ? model.fimTokens : undefined;
+  if (!fim || suffix === undefined) return model.tokenize(prefix);
+  const pre = model.tokenize(prefix, { addSpecial: false });
+  const suf = model.tokenize(suffix, { addSpecial: false });
+  const head = model.addsBos ? [model.bos] : [];
+  return Int32Array.from([...head, fim.prefix, ...pre, fim.suffix, ...suf, fim.middle]);
+}
 
 /** Continues a prompt, steered by a results folder's neurons when asked. */
 export async function runGenerate(session: EngineSession, req: GenerateRequest): Promise<GenerateResult> {
@@ -19,7 +30,7 @@ export async function runGenerate(session: EngineSession, req: GenerateRequest):
     if (req.force) spec = { ...forceLanguageSpec(neurons, req.force, spec?.strength ?? 1), ...(spec?.layers ? { layers: spec.layers } : {}) };
     edits = steeringEdits(neurons, spec!);
   }
-  const prompt = model.tokenize(req.prompt);
+  const prompt = promptTokens(model, req.prompt, req.suffix);
   const maxTokens = req.maxTokens ?? 64;
   const ctx = await session.getContext(req, Math.min(model.facts.contextLength || 4096, Math.max(512, prompt.length + maxTokens)), signal);
   let text = '';

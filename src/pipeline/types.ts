@@ -69,6 +69,8 @@ export interface SteeringSpec {
 export interface GenerateRequest extends ModelOptions {
   resultsDir?: string;
   prompt: string;
+  /** Text after the cursor: used with fill-in-the-middle tokens where the model has them. */
+  suffix?: string;
   /** "Force output language": deactivate the other detected languages, activate this one. */
   force?: string;
   steering?: SteeringSpec;
