@@ -1,0 +1,74 @@
+import * as vscode from 'vscode';
+import type { AnalysisClient } from './AnalysisClient.ts';
+import { registerDetectCommand } from './detectCommand.ts';
+import { LapeConfiguration } from './LapeConfiguration.ts';
+import { LAPE_PANEL_VIEW_TYPE, LapePanel, type LapePanelDeps } from './LapePanel.ts';
+import { registerModelCommands } from './modelCommands.ts';
+import { ModelState } from './ModelState.ts';
+import { NeuronExplorer } from './NeuronExplorer.ts';
+import { registerAnalysisClient } from './registerAnalysisClient.ts';
+import { registerDebugState } from './registerDebugState.ts';
+import { registerEventLoopLag } from './registerEventLoopLag.ts';
+import { registerResultsCommands } from './resultsCommands.ts';
+import { ResultsFolders } from './ResultsFolders.ts';
+import { registerSteeringCommands } from './steeringCommands.ts';
+import { StatusBar } from './StatusBar.ts';
+import { SteeringStore } from './SteeringStore.ts';
+import type { NeuronRef } from '../protocol/webviewMessages.ts';
+
+let analysis: AnalysisClient | undefined;
+
+/** Wires the features together; each one owns its disposables and lives in its own file. */
+export function activate(context: vscode.ExtensionContext): void {
+  const output = vscode.window.createOutputChannel('Language Neurons');
+  const config = new LapeConfiguration();
+  const client = registerAnalysisClient(context, output);
+  analysis = client;
+  const model = new ModelState(client, () => config.modelOptions());
+  const steering = new SteeringStore(context.workspaceState);
+  const folders = new ResultsFolders(context, { client, config, output });
+  context.subscriptions.push(
+    output, config, model, steering, folders,
+    config.onDidChange(() => model.notifyChoiceChanged()),
+    // A new process has nothing loaded.
+    client.onDidChangeState((state) => { if (state === 'starting') model.forget(); }),
+  );
+
+  registerModelCommands(context, { client, config, model });
+  registerDetectCommand(context, { client, config, model, folders });
+  registerResultsCommands(context, { client, folders, model });
+  registerSteeringCommands(context, steering);
+  registerEventLoopLag(context, client, output);
+  registerDebugState(context, { client, model, results: folders.store, steering });
+
+  const explorer = new NeuronExplorer({ results: folders.store, steering, modelState: model });
+  const panelDeps: LapePanelDeps = {
+    extensionUri: context.extensionUri, client, results: folders.store,
+    revealInTree: (dir, layer, index) => explorer.revealNeuron(dir, layer, index),
+  };
+  context.subscriptions.push(
+    explorer,
+    new StatusBar({ client, model, steering }),
+    vscode.commands.registerCommand('languageNeurons.openCharts', (target?: { dir?: string; neuron?: NeuronRef }) => {
+      if (!folders.store.current && target?.dir === undefined) {
+        void vscode.window.showInformationMessage('No results to chart yet.', 'Detect Language Neurons', 'Open Results Folder…').then((choice) => {
+          if (choice === 'Detect Language Neurons') void vscode.commands.executeCommand('languageNeurons.detect');
+          else if (choice) void vscode.commands.executeCommand('languageNeurons.openResultsFolder');
+        });
+        return;
+      }
+      LapePanel.show(panelDeps, target);
+    }),
+    vscode.window.registerWebviewPanelSerializer(LAPE_PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => LapePanel.revive(panel, panelDeps),
+    }),
+    { dispose: () => LapePanel.disposeInstance() },
+  );
+
+  void folders.reload();
+}
+
+/** Lets the analysis process free its model before the extension host goes. */
+export function deactivate(): Promise<void> | undefined {
+  return analysis?.dispose();
+}
