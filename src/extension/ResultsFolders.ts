@@ -6,12 +6,12 @@ import { resultsRoot } from './resultsLocation.ts';
 import { ResultsStore, type ResultsOrigin } from './ResultsStore.ts';
 
 const OPENED_KEY = 'languageNeurons.openedResults';
-/** Where `lape detect` writes when run without --out, relative to its working folder. */
+/** `lape detect` writes to `.lape/<model>` by default, the results root; this older name is scanned too. */
 const CLI_DEFAULT_ROOT = 'lape-results';
 
 /**
- * Keeps the ResultsStore in step with the disk: scans the results root (and the CLI's
- * default `lape-results/`) on start and when the settings change, watches them for runs
+ * Keeps the ResultsStore in step with the disk: scans the results root (and
+ * `lape-results/`) on start and when the settings change, watches them for runs
  * that finish meanwhile, and reopens the folders opened by hand in this workspace.
  */
 export class ResultsFolders implements vscode.Disposable {

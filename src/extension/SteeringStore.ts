@@ -76,6 +76,14 @@ export class SteeringStore {
     });
   }
 
+  /** Creates or replaces a set and makes it the active one ("Force output language: X"). */
+  putSet(set: SteeringSet): Promise<void> {
+    return this.change((s) => {
+      s.sets = [...s.sets.filter((x) => x.name !== set.name), structuredClone(set)];
+      s.active = set.name;
+    });
+  }
+
   deleteSet(name: string): Promise<void> {
     return this.change((s) => {
       s.sets = s.sets.filter((set) => set.name !== name);

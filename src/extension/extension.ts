@@ -12,6 +12,8 @@ import { registerEventLoopLag } from './registerEventLoopLag.ts';
 import { registerResultsCommands } from './resultsCommands.ts';
 import { ResultsFolders } from './ResultsFolders.ts';
 import { registerSteeringCommands } from './steeringCommands.ts';
+import { registerSteeringEditorCommands } from './steeringEditorCommands.ts';
+import { registerCompletions } from './completion/LanguageCompletionProvider.ts';
 import { StatusBar } from './StatusBar.ts';
 import { SteeringStore } from './SteeringStore.ts';
 import type { NeuronRef } from '../protocol/webviewMessages.ts';
@@ -38,6 +40,8 @@ export function activate(context: vscode.ExtensionContext): void {
   registerDetectCommand(context, { client, config, model, folders });
   registerResultsCommands(context, { client, folders, model });
   registerSteeringCommands(context, steering);
+  registerSteeringEditorCommands(context, { client, model, results: folders.store, steering });
+  registerCompletions(context, { client, model, results: folders.store, steering });
   registerEventLoopLag(context, client, output);
   registerDebugState(context, { client, model, results: folders.store, steering });
 

@@ -12,7 +12,7 @@ const DEMO_PROMPT = 'Article 1. ';
 
 export async function demoCommand(pipeline: Pipeline, argv: string[], signal: AbortSignal): Promise<void> {
   const { values } = parse('demo', argv, { out: { type: 'string', short: 'o' }, budget: { type: 'string' }, target: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } }, false);
-  const outDir = resolve((values.out as string | undefined) ?? 'lape-results/demo');
+  const outDir = resolve((values.out as string | undefined) ?? '.lape/demo');
   const json = Boolean(values.json);
   const onProgress = progressPrinter(Boolean(values.quiet) || json);
   const view = await pipeline.detect({

@@ -49,5 +49,6 @@ export async function detectCommand(pipeline: Pipeline, argv: string[], signal: 
 
 export function defaultOut(model: string): string {
   const stem = model === 'demo' ? 'demo' : model.replace(/\\/g, '/').split('/').pop()!.replace(/\.gguf$/i, '');
-  return `lape-results/${stem}`;
+  // The extension keeps results in .lape/<model> of the workspace; the CLI writes the same place.
+  return `.lape/${stem}`;
 }

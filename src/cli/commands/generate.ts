@@ -23,7 +23,7 @@ export async function generateCommand(pipeline: Pipeline, argv: string[], signal
   const activate = list(values.activate);
   const steering: SteeringSpec | undefined = deactivate || activate ? { deactivate, activate, mode: mode as 'mean' | 'scale' | undefined, strength: num(values.strength, 'strength') } : undefined;
   const model = values.model as string;
-  const resultsDir = (values.results as string | undefined) ?? (model === 'demo' ? 'lape-results/demo' : undefined);
+  const resultsDir = (values.results as string | undefined) ?? (model === 'demo' ? '.lape/demo' : undefined);
   const json = Boolean(values.json);
   const result = await pipeline.generate({
     model,
