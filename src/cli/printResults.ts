@@ -22,11 +22,16 @@ export function formatResults(view: ResultsView, dir: string): string {
     out.push('');
     out.push('Random baseline (same number of random neurons per layer):');
     out.push(table([['', ...langs], ...langs.map((l, i) => [`rand(${l})`, ...summary.randomPplChange![i].map((v) => percent(v))])]));
-    const diagWins = langs.filter((_, i) => summary.pplChange![i].every((v, j) => j === i || summary.pplChange![i][i] >= v) && summary.pplChange![i].every((_, j) => j === i || summary.pplChange![j][i] <= summary.pplChange![i][i])).length;
+    const diagWins = countDiagonalWins(summary.pplChange);
     out.push('');
     out.push(`Deactivating a language's neurons hurts that language most for ${diagWins} of ${langs.length} languages.`);
   }
   out.push('');
   out.push(`Results in ${dir}`);
   return out.join('\n');
+}
+
+/** Languages L for which deactivating L raises L's perplexity more than any other language's. */
+export function countDiagonalWins(pplChange: number[][]): number {
+  return pplChange.filter((row, i) => row.every((v, j) => j === i || row[i] > v)).length;
 }

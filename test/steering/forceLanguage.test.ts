@@ -1,0 +1,68 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPipeline, demoModelPath } from '../../src/pipeline/index.ts';
+import type { Pipeline } from '../../src/pipeline/types.ts';
+import { LanguageIdentifier } from '../../src/corpus/index.ts';
+import { completionRequest, forceLanguageSteering } from '../../src/protocol/completionRequest.ts';
+
+// Engine-level checks of steering on the committed demo model, through the same request
+// the editor's inline completion provider sends (completionRequest).
+const LANGS = ['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja'];
+const mvicuna = join(import.meta.dirname, '..', '..', '..', 'shared', 'reference', 'mvicuna');
+const PROMPTS_PER_LANGUAGE = 3;
+
+let pipeline: Pipeline;
+let resultsDir: string;
+let identifier: LanguageIdentifier;
+
+before(async () => {
+  assert.ok(existsSync(demoModelPath()), `the demo model is committed at ${demoModelPath()}; rebuild it with npm run build:demo-model`);
+  pipeline = createPipeline();
+  resultsDir = join(mkdtempSync(join(tmpdir(), 'lape-steer-')), 'demo');
+  await pipeline.detect({ model: 'demo', languages: LANGS, budget: 12_000, evalBudget: 0, sequenceLength: 256, outDir: resultsDir });
+  identifier = await LanguageIdentifier.fromUdhr(LANGS);
+});
+
+after(() => pipeline?.dispose());
+
+function prompts(): { lang: string; text: string }[] {
+  if (!existsSync(mvicuna)) throw new Error(`${mvicuna} is missing: ../shared/reference is laid beside the checkout`);
+  return LANGS.flatMap((lang) =>
+    readFileSync(join(mvicuna, `${lang}.txt`), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.length > 10).slice(0, PROMPTS_PER_LANGUAGE).map((text) => ({ lang, text: `${text}\n` })),
+  );
+}
+
+async function continuation(prompt: string, steering?: ReturnType<typeof forceLanguageSteering>): Promise<string> {
+  const req = completionRequest({ model: 'demo', resultsDir, prefix: prompt, suffix: '', steering, settings: { maxTokens: 24 } });
+  return (await pipeline.generate({ ...req, stop: undefined })).text;
+}
+
+for (const target of ['fr', 'zh', 'es']) {
+  test(`"Force output language: ${target}" makes completions ${target} more often than unsteered ones (mvicuna prompts)`, async () => {
+    let plain = 0;
+    let forced = 0;
+    const all = prompts().filter((p) => p.lang !== target);
+    for (const p of all) {
+      if (identifier.identify(await continuation(p.text)) === target) plain++;
+      if (identifier.identify(await continuation(p.text, forceLanguageSteering(LANGS, target))) === target) forced++;
+    }
+    console.log(`# ${target}: unsteered ${plain}/${all.length}, forced ${forced}/${all.length}`);
+    assert.ok(forced > plain, `forced ${forced} vs unsteered ${plain} of ${all.length}`);
+  });
+}
+
+test('deactivating the language of the prompt lowers that language in its continuations', async () => {
+  let plain = 0;
+  let deactivated = 0;
+  const all = prompts();
+  for (const p of all) {
+    if (identifier.identify(await continuation(p.text)) === p.lang) plain++;
+    const req = completionRequest({ model: 'demo', resultsDir, prefix: p.text, suffix: '', steering: { deactivate: [p.lang] }, settings: { maxTokens: 24 } });
+    if (identifier.identify((await pipeline.generate({ ...req, stop: undefined })).text) === p.lang) deactivated++;
+  }
+  console.log(`# own language kept: unsteered ${plain}/${all.length}, deactivated ${deactivated}/${all.length}`);
+  assert.ok(deactivated < plain, `deactivated ${deactivated} vs unsteered ${plain} of ${all.length}`);
+});
