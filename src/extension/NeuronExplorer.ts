@@ -89,9 +89,11 @@ export class NeuronExplorer implements vscode.Disposable {
     }
     const set = steering.activeSet.name;
     const enabled = steering.state.enabled;
-    const choice = await vscode.window.showInformationMessage(
-      `${verb} ${what} in steering set "${set}"${enabled ? '' : ' (steering is off)'}.`, ...(enabled ? [] : ['Turn Steering On']));
-    if (choice) await steering.setEnabled(true);
+    // Not awaited: the command is done once the set is changed, whether or not anyone
+    // answers the notification (awaiting it would hang callers of executeCommand).
+    void vscode.window.showInformationMessage(
+      `${verb} ${what} in steering set "${set}"${enabled ? '' : ' (steering is off)'}.`, ...(enabled ? [] : ['Turn Steering On']))
+      .then((choice) => (choice ? steering.setEnabled(true) : undefined));
   }
 
   private languageIndex(node: NeuronNode, language: string): number {

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LanguageIdentifier } from '../../../src/corpus/index.ts';
+import type { E2EEnv } from '../support/e2eEnv.ts';
+import type { Workbench } from '../support/Workbench.ts';
+import { lapeGenerate } from '../support/lapeCli.ts';
+import { DEFAULT_LANGUAGES } from './detect.ts';
+
+interface ContributedCommand { command: string; title: string; category?: string }
+
+/** The installed extension's contributed commands (what the palette offers). */
+function contributedCommands(env: E2EEnv): ContributedCommand[] {
+  const dir = readdirSync(env.extensionsDir).find((d) => d.startsWith('language-neurons.language-neurons-'));
+  if (!dir) throw new Error(`the extension is not installed in ${env.extensionsDir}`);
+  const pkg = JSON.parse(readFileSync(join(env.extensionsDir, dir, 'package.json'), 'utf8')) as { contributes: { commands: ContributedCommand[] } };
+  return pkg.contributes.commands;
+}
+
+const paletteTitle = (c: ContributedCommand): string => (c.category ? `${c.category}: ${c.title}` : c.title);
+
+/** The prompt of `lape demo`'s steering sample: the same words in English and French. */
+const PROMPT = 'Article 1. ';
+
+/** The editor's text as the user sees it (Monaco renders spaces as U+00A0). */
+async function editorText(wb: Workbench): Promise<string> {
+  const text = await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
+  return text.replace(/\u00a0/g, ' ');
+}
+
+/**
+ * Scenario 3: "Force output language: fr", a prompt in a Markdown file, ghost text, Tab;
+ * the inserted text is French to the UDHR language identifier. Then steering goes off.
+ * Returns a reason when the extension has no such command yet.
+ */
+export async function steeringScenario(wb: Workbench, env: E2EEnv): Promise<string | undefined> {
+  const commands = contributedCommands(env);
+  const force = commands.find((c) => /force output language/i.test(c.title));
+  if (!force) return 'the extension contributes no "Force Output Language" command yet (the completion provider of issue 6)';
+  const toggle = commands.find((c) => c.command === 'languageNeurons.steering.toggle');
+
+  await wb.runCommand(paletteTitle(force));
+  await wb.quickInput().waitFor({ state: 'visible', timeout: 15_000 });
+  await wb.quickInput().fill('fr');
+  await wb.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: /\bfr\b|French/ }).first().waitFor({ timeout: 15_000 });
+  await wb.page.keyboard.press('Enter');
+  await wb.quickInputHidden();
+
+  const file = join(env.workspace, 'steering.md');
+  writeFileSync(file, '');
+  await wb.page.keyboard.press('Control+P');
+  await wb.quickInput().fill('steering.md');
+  await wb.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'steering.md' }).first().waitFor({ timeout: 15_000 });
+  await wb.page.keyboard.press('Enter');
+  const editor = wb.page.locator('.editor-instance .monaco-editor').first();
+  await editor.waitFor({ timeout: 15_000 });
+  await editor.click();
+  await wb.page.keyboard.type(PROMPT, { delay: 20 });
+
+  const ghost = wb.page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text').first();
+  try {
+    await ghost.waitFor({ timeout: 30_000 });
+  } catch {
+    // Typing did not bring a suggestion in time: ask for one, as Alt+\ does.
+    await wb.runCommand('Trigger Inline Suggestion');
+    await ghost.waitFor({ timeout: 60_000 });
+  }
+  await wb.screenshot('ghost-text.png');
+  await wb.page.keyboard.press('Tab');
+  await ghost.waitFor({ state: 'detached', timeout: 10_000 });
+  const text = await editorText(wb);
+  const inserted = text.slice(text.indexOf(PROMPT.trim()) + PROMPT.trim().length).trim();
+  assert.ok(inserted.length >= 10, `Tab inserted text: "${inserted}"`);
+  const identifier = await LanguageIdentifier.fromUdhr(DEFAULT_LANGUAGES);
+  const language = identifier.identify(inserted);
+  if (language !== 'fr') {
+    // Tell a model that steers badly from an extension that steers wrongly: what does the CLI write?
+    const lape = join(env.workspace, '.lape');
+    const results = join(lape, readdirSync(lape).find((d) => existsSync(join(lape, d, 'summary.json'))) ?? 'demo');
+    const cli = await lapeGenerate(env.root, ['--model', 'demo', '--results', results, '--force', 'fr',
+      '--prompt', PROMPT, '--max-tokens', '32', '--temperature', '0'], 120_000).catch((error: Error) => `(lape generate failed: ${error.message})`);
+    assert.fail(`the inserted text is ${language ?? 'no language'}, not French: ${JSON.stringify(inserted)}; lape generate --force fr on the same results writes ${JSON.stringify(cli)}`);
+  }
+
+  if (toggle) {
+    await wb.runCommand(paletteTitle(toggle));
+    await wb.statusBarItem().locator('.codicon-zap').waitFor({ state: 'detached', timeout: 15_000 });
+  }
+  await wb.page.keyboard.press('Control+A');
+  await wb.page.keyboard.press('Delete');
+  return undefined;
+}
