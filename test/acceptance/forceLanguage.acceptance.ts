@@ -8,7 +8,8 @@ import type { Pipeline } from '../../src/pipeline/types.ts';
 import { LanguageIdentifier } from '../../src/corpus/index.ts';
 import { completionRequest, forceLanguageSteering } from '../../src/protocol/completionRequest.ts';
 
-// Engine-level checks of steering on the committed demo model, through the same request
+// Acceptance (issues 4 and 6), run by `npm run test:acceptance`: steering on the committed demo
+// model, through the same request
 // the editor's inline completion provider sends (completionRequest).
 const LANGS = ['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja'];
 const mvicuna = join(import.meta.dirname, '..', '..', '..', 'shared', 'reference', 'mvicuna');
