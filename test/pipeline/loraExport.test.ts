@@ -15,9 +15,9 @@ const dir = mkdtempSync(join(tmpdir(), 'lape-lora-'));
 
 function llamaCppLogProbs(model: string, lora: string, tokens: number[], nVocab: number): Float64Array[] {
   const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'loraChild.ts'), model, lora, JSON.stringify(tokens)], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  return (JSON.parse(out) as Record<string, number>[]).map((row) => {
+  return (JSON.parse(out) as (number | null)[][]).map((row) => {
     const lp = new Float64Array(nVocab).fill(-Infinity);
-    for (const [k, v] of Object.entries(row)) lp[Number(k)] = v;
+    row.forEach((v, k) => { if (v !== null) lp[k] = v; });
     return lp;
   });
 }

@@ -18,8 +18,9 @@ export function testLlama(): Promise<Llama> {
  * The context has room to spare: a sequence that fills it triggers a context shift, which
  * silently drops early tokens before the last evaluation.
  */
-export async function llamaCppLogProbs(model: LlamaModel, tokens: readonly number[]): Promise<Float64Array[]> {
+export async function llamaCppLogProbs(model: LlamaModel, tokens: readonly number[], options: { loraPath?: string } = {}): Promise<Float64Array[]> {
   const context = await model.createContext({
+    ...(options.loraPath ? { lora: { adapters: [{ filePath: options.loraPath }] } } : {}),
     contextSize: tokens.length + 64,
     batchSize: tokens.length + 64,
     flashAttention: false,
