@@ -6,10 +6,13 @@ import { startAnalysisProcess } from './startAnalysisProcess.ts';
 startAnalysisProcess(createAnalysisBackend(async () => {
   const { createPipeline, setReportWriter } = await import('../pipeline/index.ts');
   // Results folders made from the editor carry report.html too, like the CLI's.
-  setReportWriter((outDir, view) => {
-    void import('../report/writeReport.ts')
-      .then((m) => m.writeReport(outDir, view))
-      .catch((error: Error) => console.error(`note: no report.html written (${error.message})`));
+  setReportWriter(async (outDir, view) => {
+    try {
+      const { writeReport } = await import('../report/writeReport.ts');
+      await writeReport(outDir, view);
+    } catch (error) {
+      console.error(`note: no report.html written (${(error as Error).message})`);
+    }
   });
   return createPipeline();
 }));

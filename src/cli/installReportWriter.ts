@@ -6,9 +6,9 @@ import { writeReport } from '../report/writeReport.ts';
  * without a build the report is skipped with a note instead of failing the run.
  */
 export function installReportWriter(): void {
-  setReportWriter((outDir, view) => {
+  setReportWriter(async (outDir, view) => {
     try {
-      writeReport(outDir, view);
+      await writeReport(outDir, view);
     } catch (err) {
       process.stderr.write(`note: no report.html written (${(err as Error).message})\n`);
     }

@@ -1,6 +1,7 @@
 import type { ResultsView } from '../protocol/results.ts';
 
-type ReportWriter = (outDir: string, view: ResultsView) => void;
+/** Must not throw: a missing report never fails the run that made the results. */
+type ReportWriter = (outDir: string, view: ResultsView) => Promise<void>;
 let writer: ReportWriter | undefined;
 
 /**
@@ -11,8 +12,8 @@ export function setReportWriter(w: ReportWriter | undefined): void {
   writer = w;
 }
 
-export function tryWriteReport(outDir: string, view: ResultsView): boolean {
+export async function tryWriteReport(outDir: string, view: ResultsView): Promise<boolean> {
   if (!writer) return false;
-  writer(outDir, view);
+  await writer(outDir, view);
   return true;
 }

@@ -68,7 +68,7 @@ export async function runPerplexity(
   const perplexity: PerplexityResults = { base, deactivated, random, evalTokens, seed: PPL_SEED };
   const next: ResultsView = { neurons, summary: { ...summary, perplexity, ...pplMatrices(perplexity) } };
   writeResults(resultsDir, next);
-  tryWriteReport(resultsDir, next);
+  await tryWriteReport(resultsDir, next);
   return next;
 }
 
