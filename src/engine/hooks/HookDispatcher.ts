@@ -31,8 +31,14 @@ export class HookDispatcher {
   private upValues = new Map<number, Float32Array>();
   private buf = new Float32Array(0);
   private readonly kernel = new WasmCountKernel();
-  /** 'wasm' unless the shape needs the JS fallback; exposed for the benchmark. */
-  kernelKind: 'wasm' | 'js' = 'wasm';
+  /**
+   * 'wasm' unless the shape needs the JS fallback. The benchmark also sets 'js', and 'none'
+   * (tensors handed over and copied, nothing counted) to separate the graph split's cost
+   * from the counting's.
+   */
+  kernelKind: 'wasm' | 'js' | 'none' = 'wasm';
+  /** Milliseconds spent handling wanted tensors (copy, count, edit) since the last reset; for the benchmark. */
+  handledMs = 0;
   private shouldAbort: () => boolean = () => false;
   aborted = false;
   error: unknown;
@@ -76,7 +82,9 @@ export class HookDispatcher {
       if (ask) return role !== undefined;
       if (role === undefined) return true;
       const layer = Number(name.slice(name.lastIndexOf('-') + 1));
+      const t0 = performance.now();
       this.handle(tensor, role.role, layer);
+      this.handledMs += performance.now() - t0;
       if (this.shouldAbort()) {
         this.aborted = true;
         return false;
@@ -139,7 +147,7 @@ export class HookDispatcher {
     const observe = (role === 'pre' || role === 'pre+up') && r !== undefined;
     const useKernel = observe && this.kernelKind === 'wasm' && WasmCountKernel.supports(nFf, this.ffn.family === 'fused-gate-up' ? 2 * nFf : nFf, 0);
     const { data, rowLen, nRows } = this.read(tensor, useKernel);
-    if (observe) {
+    if (observe && this.kernelKind !== 'none') {
       if (useKernel) this.kernel.accumulate(nRows, rowLen, 0, r.overZero, r.sumAct, layer * nFf, this.ffn.activation);
       else accumulateJs(data, nRows, rowLen, 0, nFf, r.overZero, r.sumAct, layer * nFf, this.ffn.activation);
       r.tokensPerLayer[layer] += nRows;
