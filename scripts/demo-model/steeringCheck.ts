@@ -2,20 +2,22 @@
 // unsteered, forced to each language (lape generate --force X), and with the unsteered
 // language's neurons deactivated; the language of each is counted with LanguageId.
 //
-//   node --import tsx scripts/demo-model/steeringCheck.ts --model demo --results DIR [--max-tokens 40]
+//   node --import tsx scripts/demo-model/steeringCheck.ts --model demo --results DIR [--max-tokens 40] [--strength 1]
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPipeline } from '../../src/pipeline/index.ts';
 import { readDemoCorpus } from './demoCorpus.ts';
 import { LanguageId } from './languageId.ts';
 
-const PROMPTS = ['1. ', '(2) ', '3\n', '§ 4 ', '— ', '10.\n'];
+// Prompts with no words, so no language: the model picks one, and steering may change it.
+const PROMPTS = ['— ', '§ 4 ', '* ', ': ', '(a) ', '» '];
 const LANGS = ['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja'];
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: 'demo' }, results: { type: 'string' }, 'max-tokens': { type: 'string', default: '40' } } });
+const { values } = parseArgs({ options: { model: { type: 'string', default: 'demo' }, results: { type: 'string' }, 'max-tokens': { type: 'string', default: '40' }, strength: { type: 'string', default: '1' } } });
 if (!values.results) throw new Error('--results DIR is required');
 const resultsDir = resolve(values.results);
 const maxTokens = Number(values['max-tokens']);
+const strength = Number(values.strength);
 const id = new LanguageId(await readDemoCorpus(LANGS));
 const pipeline = createPipeline();
 const gen = async (prompt: string, extra: Record<string, unknown>) =>
@@ -39,7 +41,7 @@ try {
       process.stdout.write(`  -${top.padEnd(8)} ${show(s).padEnd(24)} ${JSON.stringify(text.slice(0, 70))}\n`);
     }
     for (const l of LANGS) {
-      const text = await gen(prompt, { force: l });
+      const text = await gen(prompt, { force: l, steering: { strength } });
       const s = id.shares(text);
       forcedShare[l].push(s[l] ?? 0);
       process.stdout.write(`  force ${l}  ${show(s).padEnd(24)} ${JSON.stringify(text.slice(0, 70))}\n`);

@@ -42,7 +42,7 @@ export class OptTrainer {
   private adamw: AdamWParams;
   private disposed = false;
   readonly contextSize: number;
-  readonly threads: number;
+  private nThreads: number;
   readonly model: EngineModel;
   /** Optimizer steps taken so far. */
   steps = 0;
@@ -50,10 +50,10 @@ export class OptTrainer {
   private constructor(private readonly api: LlamaApi, model: EngineModel, options: OptTrainerOptions) {
     this.model = model;
     this.train = bindTrainingApi(api);
-    this.threads = options.threads ?? cpus().length;
+    this.nThreads = options.threads ?? cpus().length;
     const p = api.llama_context_default_params() as Record<string, unknown>;
     p.n_ctx = p.n_batch = p.n_ubatch = options.contextSize;
-    p.n_threads = p.n_threads_batch = this.threads;
+    p.n_threads = p.n_threads_batch = this.nThreads;
     // OUT_PROD has no F16 path for the backward pass, and FLASH_ATTN_EXT no backward at all.
     p.type_k = p.type_v = GgmlType.F32;
     p.flash_attn_type = 0;
@@ -102,6 +102,22 @@ export class OptTrainer {
       model.dispose();
       throw err;
     }
+  }
+
+  get threads(): number {
+    return this.nThreads;
+  }
+
+  /**
+   * Changes the CPU threads of later steps. The weights do not depend on it (ggml splits
+   * each result by rows, so every value is computed the same way); only the speed does.
+   */
+  setThreads(n: number): void {
+    this.assertAlive();
+    if (n === this.nThreads) return;
+    this.api.llama_set_n_threads(this.ctx, n, n);
+    this.nThreads = n;
+    this.warmUp();
   }
 
   get learningRate(): number {
@@ -179,11 +195,13 @@ export class OptTrainer {
   /**
    * The CPU backend takes its thread count only inside llama_decode; training before any
    * decode runs with ggml's default of 4 threads, which on 2 cores spends ~98% of the time
-   * spinning in ggml_barrier. One single-token decode sets it.
+   * spinning in ggml_barrier. One single-token decode sets it (and resets it after a change).
    */
   private warmUp(): void {
     const api = this.api;
     const batch = api.llama_batch_init(1, 0, 1) as Record<string, unknown>;
+    // Training leaves its last row in the KV cache; a decode at position 0 needs it empty.
+    api.llama_memory_clear(api.llama_get_memory(this.ctx), true);
     try {
       koffi.encode(batch.token, 'int32_t', this.model.bos >= 0 ? this.model.bos : 0);
       koffi.encode(batch.pos, 'int32_t', 0);
