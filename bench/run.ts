@@ -16,9 +16,12 @@ import { syntheticStats } from './syntheticStats.ts';
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const with7b = args.has('--7b');
+const with7bFull = args.has('--7b-full');
 // --only=editor,capture,torch,identify,corpus runs some parts; results.json keeps the others' last figures.
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const want = (part: string) => !only || only.includes(part);
+// --models=llama-2-7b-8l,... measures the capture overhead of these shapes only.
+const modelKeys = process.argv.find((a) => a.startsWith('--models='))?.slice(9).split(',');
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const child = (script: string, ...a: string[]) => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', script, ...a], { encoding: 'utf8' }));
 
@@ -34,16 +37,19 @@ const reps = quick ? 2 : 6;
 const runs: { key: string; quant: 'Q8_0' | 'Q4_K_M'; batch: number }[] = [
   { key: 'qwen2.5-0.5b', quant: 'Q8_0', batch: 512 },
   { key: 'qwen2.5-0.5b', quant: 'Q4_K_M', batch: 512 },
-  ...(with7b ? [{ key: 'llama-2-7b', quant: 'Q4_K_M' as const, batch: 128 }] : []),
+  ...(with7b ? [{ key: 'llama-2-7b-8l', quant: 'Q4_K_M' as const, batch: 128 }] : []),
+  ...(with7bFull ? [{ key: 'llama-2-7b', quant: 'Q4_K_M' as const, batch: 128 }] : []),
 ];
 if (want('capture')) {
   const models: CaptureFigures[] = [];
-  for (const { key, quant, batch } of runs) {
+  for (const { key, quant, batch } of runs.filter((r) => !modelKeys || modelKeys.includes(r.key))) {
     const file = await benchModel(key, quant, log);
     log(`capture overhead: ${key} ${quant}, ${batch}-token batches`);
     models.push(await captureBench(engine, `${key} ${quant}`, file, batch, reps, log));
   }
-  results.models = models;
+  // Shapes not measured this time keep their last figures.
+  const kept = ((results.models as CaptureFigures[] | undefined) ?? []).filter((m) => !models.some((n) => n.model === m.model));
+  results.models = [...kept, ...models];
 }
 
 if (want('torch')) {
