@@ -65,7 +65,10 @@ async function ensureCodeServer(env) {
   log(`npm install -g code-server@${CODE_SERVER_VERSION} (builds native modules against Node 24; about 3 minutes)`);
   // npm must run under Node 24 (code-server's postinstall checks the version in npm's user
   // agent), and node-gyp must use Node 24's headers, whatever ~/.npmrc says about nodedir.
-  const csEnv = { ...env, PATH: `${dirname(NODE24)}${delimiter}${env.PATH}`, npm_config_nodedir: NODE24_DIR };
+  // Under `npm run test:e2e` the parent npm (Node 20) leaves npm_config_user_agent and other
+  // npm_* variables in the environment, and the child npm would take them as its own config.
+  const inherited = Object.fromEntries(Object.entries(env).filter(([k]) => !/^npm_/i.test(k)));
+  const csEnv = { ...inherited, PATH: `${dirname(NODE24)}${delimiter}${env.PATH}`, npm_config_nodedir: NODE24_DIR };
   await run('npm', ['install', '-g', '--no-audit', '--no-fund', '--prefix', prefix, `code-server@${CODE_SERVER_VERSION}`], { env: csEnv, timeoutMs: 20 * MINUTE, quiet: true });
   if (!existsSync(CODE_SERVER_ENTRY)) throw new Error(`code-server did not install: ${CODE_SERVER_ENTRY} is missing`);
   writeFileSync(stamp, CODE_SERVER_VERSION);
