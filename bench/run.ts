@@ -20,7 +20,7 @@ const with7bFull = args.has('--7b-full');
 // --only=editor,capture,torch,identify,corpus runs some parts; results.json keeps the others' last figures.
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const want = (part: string) => !only || only.includes(part);
-// --models=llama-2-7b-8l,... measures the capture overhead of these shapes only.
+// --models=llama-2-7b-6l,... measures the capture overhead of these shapes only.
 const modelKeys = process.argv.find((a) => a.startsWith('--models='))?.slice(9).split(',');
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const child = (script: string, ...a: string[]) => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', script, ...a], { encoding: 'utf8' }));
@@ -37,7 +37,7 @@ const reps = quick ? 2 : 6;
 const runs: { key: string; quant: 'Q8_0' | 'Q4_K_M'; batch: number }[] = [
   { key: 'qwen2.5-0.5b', quant: 'Q8_0', batch: 512 },
   { key: 'qwen2.5-0.5b', quant: 'Q4_K_M', batch: 512 },
-  ...(with7b ? [{ key: 'llama-2-7b-8l', quant: 'Q4_K_M' as const, batch: 128 }] : []),
+  ...(with7b ? [{ key: 'llama-2-7b-6l', quant: 'Q4_K_M' as const, batch: 128 }] : []),
   ...(with7bFull ? [{ key: 'llama-2-7b', quant: 'Q4_K_M' as const, batch: 128 }] : []),
 ];
 if (want('capture')) {
