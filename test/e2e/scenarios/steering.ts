@@ -40,7 +40,9 @@ export async function steeringScenario(wb: Workbench, env: E2EEnv, note: (line: 
   const toggle = commands.find((c) => c.command === 'languageNeurons.steering.toggle');
 
   await wb.runCommand(paletteTitle(force));
-  await wb.quickInput().waitFor({ state: 'visible', timeout: 15_000 });
+  // The palette closes and the language pick opens in its place: typing before the pick's
+  // title shows would type into the closing palette.
+  await wb.waitForQuickInput(/force output language/i);
   await wb.quickInput().fill('fr');
   await wb.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: /\bfr\b|French/ }).first().waitFor({ timeout: 15_000 });
   await wb.page.keyboard.press('Enter');
@@ -48,9 +50,19 @@ export async function steeringScenario(wb: Workbench, env: E2EEnv, note: (line: 
 
   const file = join(env.workspace, 'steering.md');
   writeFileSync(file, '');
-  await wb.page.keyboard.press('Control+P');
-  await wb.quickInput().fill('steering.md');
-  await wb.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'steering.md' }).first().waitFor({ timeout: 15_000 });
+  // Quick Open finds a file made a moment ago once the file watcher has seen it: ask again
+  // rather than wait once for a list that was computed before.
+  for (let attempt = 1; ; attempt++) {
+    await wb.page.keyboard.press('Escape');
+    await wb.page.keyboard.press('Control+P');
+    await wb.quickInput().fill('steering.md');
+    try {
+      await wb.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'steering.md' }).first().waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
   await wb.page.keyboard.press('Enter');
   const editor = wb.page.locator('.editor-instance .monaco-editor').first();
   await editor.waitFor({ timeout: 15_000 });
