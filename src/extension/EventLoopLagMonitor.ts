@@ -1,6 +1,8 @@
 export interface LagReport {
   /** Longest delay of a timer beyond its due time, in ms. */
   maxLagMs: number;
+  /** When the longest delay ended, in ms from the start: tells a stall at the start of a request from one at its end. */
+  maxAtMs: number;
   meanLagMs: number;
   samples: number;
   /** What was running while it was measured, if known. */
@@ -31,6 +33,7 @@ export class EventLoopLagMonitor {
   private started = 0;
   private last = 0;
   private max = 0;
+  private maxAt = 0;
   private sum = 0;
   private count = 0;
   private previous: LagReport | undefined;
@@ -55,7 +58,7 @@ export class EventLoopLagMonitor {
     if (this.running) return;
     this.label = label;
     this.started = this.last = this.now();
-    this.max = this.sum = this.count = 0;
+    this.max = this.maxAt = this.sum = this.count = 0;
     this.handle = this.setTimer(() => this.tick(), this.intervalMs);
   }
 
@@ -77,7 +80,10 @@ export class EventLoopLagMonitor {
     const now = this.now();
     const lag = Math.max(0, now - this.last - this.intervalMs);
     this.last = now;
-    this.max = Math.max(this.max, lag);
+    if (lag > this.max) {
+      this.max = lag;
+      this.maxAt = now - this.started;
+    }
     this.sum += lag;
     this.count++;
   }
@@ -85,6 +91,7 @@ export class EventLoopLagMonitor {
   private report(): LagReport {
     return {
       maxLagMs: this.max,
+      maxAtMs: this.maxAt,
       meanLagMs: this.count > 0 ? this.sum / this.count : 0,
       samples: this.count,
       label: this.label,

@@ -23,7 +23,7 @@ export function registerEventLoopLag(context: vscode.ExtensionContext, client: A
       }
       const report = monitor.stop();
       if (report && report.durationMs >= 1000) {
-        output.appendLine(`Extension host event-loop lag during "${report.label}" (${(report.durationMs / 1000).toFixed(1)} s): max ${report.maxLagMs.toFixed(0)} ms, mean ${report.meanLagMs.toFixed(1)} ms over ${report.samples} samples.`);
+        output.appendLine(`Extension host event-loop lag during "${report.label}" (${(report.durationMs / 1000).toFixed(1)} s): max ${report.maxLagMs.toFixed(0)} ms (ending ${(report.maxAtMs / 1000).toFixed(1)} s in), mean ${report.meanLagMs.toFixed(1)} ms over ${report.samples} samples.`);
       }
     }),
     vscode.commands.registerCommand('languageNeurons.debug.eventLoopLag', (): EventLoopLagState =>
