@@ -2,6 +2,7 @@
 // buildSequences split and packing, every position scored by EngineContext.scoreTokens.
 import { buildSequences, udhrDocuments } from '../../src/corpus/index.ts';
 import type { EngineContext, EngineModel } from '../../src/engine/index.ts';
+import { modelTokenization } from '../../src/pipeline/modelTokenization.ts';
 
 export interface HeldOutLoss {
   lang: string;
@@ -28,8 +29,7 @@ export async function heldOutLoss(model: EngineModel, ctx: EngineContext, langua
   const uniform = Math.log(model.nVocab);
   for (const lang of languages) {
     const seqs = await buildSequences(udhrDocuments(lang, { signal: options.signal }), {
-      tokenize: (text) => model.tokenize(text, { addSpecial: false }),
-      bosToken: model.addsBos ? model.bos : undefined,
+      ...modelTokenization(model),
       seqLen: options.seqLen,
       // Only the held-out side is used; detection text is skipped once this small budget is met.
       detectBudget: options.seqLen,

@@ -9,6 +9,7 @@ import type { EngineSession } from './EngineSession.ts';
 import { PipelineError } from './PipelineError.ts';
 import { RESULT_FILES, ensureDir, readEvalTokens, writeEvalTokens } from './resultsFolder.ts';
 import { identifyAndWrite } from './identifyAndWrite.ts';
+import { modelTokenization } from './modelTokenization.ts';
 import { ProgressMeter } from './ProgressMeter.ts';
 import type { DetectOptions } from './types.ts';
 
@@ -112,8 +113,7 @@ async function detectLanguage(model: EngineModel, ctx: EngineContext, entry: Cor
   const { signal, meter } = run;
   meter.note(`${lang}: reading and tokenizing ${entry.language.name}`, lang);
   const seqs = await buildSequences(openCorpus(entry, { signal }), {
-    tokenize: (text) => model.tokenize(text, { addSpecial: false }),
-    bosToken: model.addsBos ? model.bos : undefined,
+    ...modelTokenization(model),
     seqLen: run.seqLen,
     detectBudget: run.detectBudget,
     evalBudget: run.evalBudget,
