@@ -68,9 +68,6 @@ export async function captureBench(engine: LlamaEngine, label: string, file: str
       sums.js += j;
       log(`  ${label}: batch ${r + 1}/${reps}: plain ${(batch / p).toFixed(1)} tok/s, capture ${(batch / w).toFixed(1)} tok/s (ratio ${(p / w).toFixed(3)}, ${(100 * handledShares[r]).toFixed(1)}% of it in the callback), JS loop ${(p / j).toFixed(3)}, copy only ${(p / c).toFixed(3)}`);
     }
-    const plain = sums.plain;
-    const wasm = sums.wasm;
-    const js = sums.js;
     ctx.dispatcher.kernelKind = 'wasm';
     const n = batch * reps;
     return {
@@ -78,10 +75,10 @@ export async function captureBench(engine: LlamaEngine, label: string, file: str
       file,
       batch,
       batches: reps,
-      plainTokensPerSecond: n / plain,
-      captureTokensPerSecond: n / wasm,
+      plainTokensPerSecond: n / sums.plain,
+      captureTokensPerSecond: n / sums.wasm,
       captureRatio: median(wasmRatios),
-      jsCaptureTokensPerSecond: n / js,
+      jsCaptureTokensPerSecond: n / sums.js,
       jsCaptureRatio: median(jsRatios),
       copyOnlyRatio: median(copyRatios),
       callbackShare: median(handledShares),

@@ -47,11 +47,11 @@ export async function writeInitialModel(path: string, vocab: SpmVocab, shape: Mo
   const residualScale = 1 / Math.sqrt(2 * shape.nLayer);
   let params = 0;
   for (const [name, t] of weights.tensors) {
-    if (name === 'token_embd.weight' && tokenEmbd) {
-      if (tokenEmbd.length !== t.data.length) throw new Error(`token_embd needs ${t.data.length} values, got ${tokenEmbd.length}`);
-      t.data.set(tokenEmbd);
-      for (let i = 0; i < t.data.length; i++) t.data[i] *= shape.embeddingScale;
-    } else if (name === 'token_embd.weight') {
+    if (name === 'token_embd.weight') {
+      if (tokenEmbd) {
+        if (tokenEmbd.length !== t.data.length) throw new Error(`token_embd needs ${t.data.length} values, got ${tokenEmbd.length}`);
+        t.data.set(tokenEmbd);
+      }
       for (let i = 0; i < t.data.length; i++) t.data[i] *= shape.embeddingScale;
     } else if (name.endsWith('norm.weight')) t.data.fill(1);
     else if (name.endsWith('attn_output.weight') || name.endsWith('ffn_down.weight')) {
