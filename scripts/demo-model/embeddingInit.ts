@@ -2,6 +2,7 @@
 // count-based word vectors), computed from the training text only.
 //
 // Why: llama.cpp's llama_opt_init does not train token_embd (a FIXME in llama-context.cpp), so
+// unless the recipe sets trainTokenEmbedding (OptTrainer then marks the tensor itself),
 // whatever it holds at the start is what the model reads for ever. Random vectors make every
 // token an unrelated code, and a token seen a few times in 20k tokens of training text stays
 // meaningless. Vectors in which tokens used in the same contexts are close give the frozen

@@ -1,7 +1,7 @@
 // Held-out loss per language, measured the way the pipeline measures perplexity: the same
 // buildSequences split and packing, every position scored by EngineContext.scoreTokens.
 import { buildSequences, udhrDocuments } from '../../src/corpus/index.ts';
-import type { EngineContext, EngineModel } from '../../src/engine/index.ts';
+import type { EngineContext, EngineModel, Hooks } from '../../src/engine/index.ts';
 import { modelTokenization } from '../../src/pipeline/modelTokenization.ts';
 
 export interface HeldOutLoss {
@@ -21,6 +21,8 @@ export interface HeldOutOptions {
   seqLen: number;
   /** Tokens of held-out text to use per language (the pipeline's --eval-budget). */
   evalBudget: number;
+  /** Edits applied while scoring (layerAblation.ts zeroes whole FFN layers). */
+  hooks?: Hooks;
   signal?: AbortSignal;
 }
 
@@ -41,7 +43,7 @@ export async function heldOutLoss(model: EngineModel, ctx: EngineContext, langua
     let tokens = 0;
     let bytes = 0;
     for (const seq of seqs.evaluation) {
-      const lp = ctx.scoreTokens(seq, { signal: options.signal });
+      const lp = ctx.scoreTokens(seq, { hooks: options.hooks, signal: options.signal });
       for (const v of lp) nll -= v;
       tokens += lp.length;
       for (let i = 1; i < seq.length; i++) bytes += model.tokenBytes(seq[i]).length;

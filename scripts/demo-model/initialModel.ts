@@ -31,7 +31,7 @@ export const DEMO_MODEL_NAME = 'lape-demo';
  * for training, norms start at exactly 1 and the two projections that write into the residual
  * stream (attn_output, ffn_down) are scaled by 1/sqrt(2 n_layer), as GPT-2 does, so the
  * stream does not grow with depth at the start. token_embd is N(0, 1) unless `tokenEmbd` is
- * given: llama.cpp does not train it (llama_opt_init leaves it out), so it stays as written.
+ * given; unless the recipe trains it (llama_opt_init leaves it out), it stays as written.
  */
 export async function writeInitialModel(path: string, vocab: SpmVocab, shape: ModelShape, seed: number, tokenEmbd?: Float32Array): Promise<number> {
   const weights = generateSyntheticWeights({

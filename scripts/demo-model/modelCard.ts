@@ -89,7 +89,7 @@ export function makeModelCard(x: CardInputs): ModelCard {
       trainBytesPerToken: Object.values(trainBytes).reduce((a, b) => a + b, 0) / totalTokens,
     },
     training: {
-      api: `llama.cpp llama_opt_init / llama_opt_epoch (AdamW), CPU, F32 weights; token_embd is not trained by llama.cpp and stays as initialised (${r.embeddingInit === 'cooccurrence' ? 'PPMI co-occurrence vectors of the training text, truncated SVD' : 'random'})`,
+      api: `llama.cpp llama_opt_init / llama_opt_epoch (AdamW), CPU, F32 weights; token_embd starts as ${r.embeddingInit === 'cooccurrence' ? 'PPMI co-occurrence vectors of the training text, truncated SVD' : 'random'} and ${r.trainTokenEmbedding ? 'is trained too (llama_opt_init leaves it out; OptTrainer marks it a parameter)' : 'is not trained (llama_opt_init leaves it out)'}`,
       steps: x.run.steps,
       epochs: r.epochs,
       tokensPerStep: r.contextSize,

@@ -1,23 +1,60 @@
-// Checks steering on a model and its results folder: greedy continuations of neutral prompts,
+// Checks steering on a model and its results folder: greedy continuations of prompts,
 // unsteered, forced to each language (lape generate --force X), and with the unsteered
 // language's neurons deactivated; the language of each is counted with LanguageId.
 //
-//   node --import tsx scripts/demo-model/steeringCheck.ts --model demo --results DIR [--max-tokens 40] [--strength 1]
-import { resolve } from 'node:path';
+//   node --import tsx scripts/demo-model/steeringCheck.ts --model demo --results DIR
+//        [--prompts neutral|mvicuna] [--max-tokens 40] [--strength 1] [--layer L]
+//
+// --prompts mvicuna uses the first three prompts per language of ../shared/reference/mvicuna,
+// as the acceptance test does. --layer L replaces "force" by a bound on what setting
+// activations to a language's mean can do in that layer: every neuron of layer L (not only
+// the language's LAPE neurons) is set to its mean activation on the target language, taken
+// from the folder's statistics, through the same hand-picked-neuron steering the editor uses.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { meanActivation } from '../../src/lape/languageStats.ts';
+import { readStatsFile } from '../../src/lape/formats/statsFile.ts';
 import { createPipeline } from '../../src/pipeline/index.ts';
+import { RESULT_FILES } from '../../src/pipeline/resultsFolder.ts';
+import type { SteeringSpec } from '../../src/pipeline/types.ts';
 import { readDemoCorpus } from './demoCorpus.ts';
 import { LanguageId } from './languageId.ts';
 
 // Prompts with no words, so no language: the model picks one, and steering may change it.
-const PROMPTS = ['— ', '§ 4 ', '* ', ': ', '(a) ', '» '];
+const NEUTRAL = ['— ', '§ 4 ', '* ', ': ', '(a) ', '» '];
 const LANGS = ['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja'];
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: 'demo' }, results: { type: 'string' }, 'max-tokens': { type: 'string', default: '40' }, strength: { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'demo' },
+    results: { type: 'string' },
+    prompts: { type: 'string', default: 'neutral' },
+    'max-tokens': { type: 'string', default: '40' },
+    strength: { type: 'string', default: '1' },
+    layer: { type: 'string' },
+  },
+});
 if (!values.results) throw new Error('--results DIR is required');
 const resultsDir = resolve(values.results);
 const maxTokens = Number(values['max-tokens']);
 const strength = Number(values.strength);
+
+function mvicunaPrompts(): string[] {
+  const dir = join(import.meta.dirname, '..', '..', '..', 'shared', 'reference', 'mvicuna');
+  return LANGS.flatMap((l) => readFileSync(join(dir, `${l}.txt`), 'utf8').split('\n').map((s) => s.trim()).filter((s) => s.length > 10).slice(0, 3).map((s) => `${s}\n`));
+}
+const prompts = values.prompts === 'mvicuna' ? mvicunaPrompts() : NEUTRAL;
+
+/** How to steer towards `target`: the paper's "force", or the whole-layer bound. */
+function steeringFor(target: string): { force?: string; steering: SteeringSpec } {
+  if (values.layer === undefined) return { force: target, steering: { strength } };
+  const layer = Number(values.layer);
+  const { stats } = readStatsFile(join(resultsDir, RESULT_FILES.stats));
+  const mean = meanActivation(stats, target).subarray(layer * stats.nFf, (layer + 1) * stats.nFf);
+  return { steering: { neurons: Array.from(mean, (m, index) => ({ layer, index, mode: 'mean' as const, value: strength * m })) } };
+}
+
 const id = new LanguageId(await readDemoCorpus(LANGS));
 const pipeline = createPipeline();
 const gen = async (prompt: string, extra: Record<string, unknown>) =>
@@ -28,10 +65,10 @@ const forcedShare: Record<string, number[]> = Object.fromEntries(LANGS.map((l) =
 const baseShare: Record<string, number[]> = Object.fromEntries(LANGS.map((l) => [l, []]));
 const dropped: { lang: string; before: number; after: number }[] = [];
 try {
-  for (const prompt of PROMPTS) {
+  for (const prompt of prompts) {
     const base = await gen(prompt, {});
     const bs = id.shares(base);
-    process.stdout.write(`\nprompt ${JSON.stringify(prompt)}\n  none      ${show(bs).padEnd(24)} ${JSON.stringify(base.slice(0, 70))}\n`);
+    process.stdout.write(`\nprompt ${JSON.stringify(prompt.slice(0, 60))}\n  none      ${show(bs).padEnd(24)} ${JSON.stringify(base.slice(0, 70))}\n`);
     for (const l of LANGS) baseShare[l].push(bs[l] ?? 0);
     const top = Object.entries(bs).sort((a, b) => b[1] - a[1])[0]?.[0];
     if (top) {
@@ -41,7 +78,7 @@ try {
       process.stdout.write(`  -${top.padEnd(8)} ${show(s).padEnd(24)} ${JSON.stringify(text.slice(0, 70))}\n`);
     }
     for (const l of LANGS) {
-      const text = await gen(prompt, { force: l, steering: { strength } });
+      const text = await gen(prompt, steeringFor(l));
       const s = id.shares(text);
       forcedShare[l].push(s[l] ?? 0);
       process.stdout.write(`  force ${l}  ${show(s).padEnd(24)} ${JSON.stringify(text.slice(0, 70))}\n`);
@@ -51,7 +88,8 @@ try {
   pipeline.dispose();
 }
 const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
-process.stdout.write('\nlanguage  share unsteered  share with --force\n');
+const how = values.layer === undefined ? '--force' : `layer ${values.layer} set to the mean`;
+process.stdout.write(`\nlanguage  share unsteered  share with ${how}\n`);
 let raised = 0;
 for (const l of LANGS) {
   const b = mean(baseShare[l]);
@@ -60,4 +98,4 @@ for (const l of LANGS) {
   process.stdout.write(`${l.padEnd(9)} ${(100 * b).toFixed(0).padStart(5)}%  ${(100 * f).toFixed(0).padStart(15)}%\n`);
 }
 const lowered = dropped.filter((d) => d.after < d.before).length;
-process.stdout.write(`\n--force raised the language's share for ${raised} of ${LANGS.length} languages; deactivating the unsteered language lowered its share on ${lowered} of ${dropped.length} prompts.\n`);
+process.stdout.write(`\n${how} raised the language's share for ${raised} of ${LANGS.length} languages; deactivating the unsteered language lowered its share on ${lowered} of ${dropped.length} prompts.\n`);

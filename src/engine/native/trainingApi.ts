@@ -67,6 +67,7 @@ export function bindTrainingApi(api: LlamaApi) {
     ggml_opt_get_default_optimizer_params: f('ggml_opt_optimizer_params ggml_opt_get_default_optimizer_params(void *userdata)'),
     llama_opt_init: f('void llama_opt_init(void *ctx, void *model, llama_opt_params params)'),
     llama_opt_epoch: f('void llama_opt_epoch(void *ctx, void *dataset, void *result_train, void *result_eval, int64_t idata_split, ggml_opt_epoch_callback *callback_train, ggml_opt_epoch_callback *callback_eval)'),
+    ggml_set_param: f('void ggml_set_param(void *tensor)'),
     llama_model_save_to_file: f('void llama_model_save_to_file(void *model, const char *path)'),
     ggml_opt_dataset_init: f('void *ggml_opt_dataset_init(int type_data, int type_label, int64_t ne_datapoint, int64_t ne_label, int64_t ndata, int64_t ndata_shard)'),
     ggml_opt_dataset_free: f('void ggml_opt_dataset_free(void *dataset)'),

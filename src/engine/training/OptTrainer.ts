@@ -15,7 +15,20 @@ export interface OptTrainerOptions {
   threads?: number;
   /** AdamW settings; alpha (the learning rate) can be changed per step with setAdamW. */
   adamw?: Partial<AdamWParams>;
+  /**
+   * Also train token_embd, which llama_opt_init leaves out (a FIXME in llama-context.cpp).
+   * The trainer finds the tensor as the source of the graph's get_rows node and marks it a
+   * parameter itself; ggml's backward pass has get_rows_back, so on the CPU it trains like
+   * any other weight.
+   */
+  trainTokenEmbedding?: boolean;
 }
+
+/**
+ * The most blocks llama.cpp 80fb11a (node-llama-cpp 3.21.1) can train: measured with the demo
+ * recipe's llama models, 7 train and 8 fail GGML_ASSERT(hash_set.size >= n_nodes + n_leafs).
+ */
+export const MAX_TRAINABLE_LAYERS = 7;
 
 /** One training row: `contextSize` input tokens and the `contextSize` tokens that follow each. */
 export interface TrainingRow {
@@ -29,8 +42,8 @@ export interface TrainRowsOptions {
 }
 
 /**
- * Trains every weight of an F32 GGUF (except tok_embd, which llama.cpp's llama_opt_init
- * leaves out) with llama.cpp's own training API, on the CPU. One row is one optimizer step.
+ * Trains every weight of an F32 GGUF with llama.cpp's own training API, on the CPU (tok_embd
+ * only with `trainTokenEmbedding`). One row is one optimizer step.
  *
  * The model is also exposed as an EngineModel, so the same weights can be tokenized with
  * and scored by ordinary contexts between training calls.
@@ -39,6 +52,9 @@ export class OptTrainer {
   private readonly train: TrainingApi;
   private readonly ctx: unknown;
   private readonly optParams: unknown;
+  private readonly evalCallback: ReturnType<typeof koffi.register> | undefined;
+  /** token_embd's ggml_tensor, once the warm-up decode has shown it. */
+  private tokenEmbd: unknown = null;
   private adamw: AdamWParams;
   private disposed = false;
   readonly contextSize: number;
@@ -58,14 +74,30 @@ export class OptTrainer {
     p.type_k = p.type_v = GgmlType.F32;
     p.flash_attn_type = 0;
     p.no_perf = true;
+    if (options.trainTokenEmbedding) {
+      this.evalCallback = koffi.register(this.findTokenEmbedding, 'ggml_backend_sched_eval_callback *');
+      p.cb_eval = this.evalCallback;
+    }
     this.ctx = api.llama_init_from_model(model.handle, p);
-    if (!this.ctx) throw new EngineError('context-failed', `llama.cpp could not create a training context of ${options.contextSize} tokens.`);
+    if (!this.ctx) {
+      this.unregisterCallback();
+      throw new EngineError('context-failed', `llama.cpp could not create a training context of ${options.contextSize} tokens.`);
+    }
     this.contextSize = api.llama_n_ctx(this.ctx) as number;
     if (this.contextSize !== options.contextSize) {
       api.llama_free(this.ctx);
+      this.unregisterCallback();
       throw new EngineError('bad-argument', `contextSize must be a multiple of 256 (llama.cpp made ${this.contextSize} of ${options.contextSize}).`);
     }
     this.warmUp();
+    if (options.trainTokenEmbedding) {
+      if (!this.tokenEmbd) {
+        api.llama_free(this.ctx);
+        this.unregisterCallback();
+        throw new EngineError('unsupported-architecture', 'token_embd was not found in the forward graph, so it cannot be trained.');
+      }
+      this.train.ggml_set_param(this.tokenEmbd);
+    }
     const defaults = this.train.ggml_opt_get_default_optimizer_params(null) as { adamw: AdamWParams };
     this.adamw = { ...defaults.adamw, ...options.adamw };
     // llama.cpp reads the optimizer settings from this memory before every step, through
@@ -86,6 +118,13 @@ export class OptTrainer {
   static async open(path: string, options: OptTrainerOptions): Promise<OptTrainer> {
     const { api } = await loadLibraries();
     const facts = await readModelFacts(path);
+    if (facts.nLayer > MAX_TRAINABLE_LAYERS) {
+      // Checked here because llama.cpp would abort the whole process (a GGML_ASSERT).
+      throw new EngineError(
+        'unsupported-architecture',
+        `${path} has ${facts.nLayer} blocks; this llama.cpp can train at most ${MAX_TRAINABLE_LAYERS}. Its scheduler is sized for inference graphs (max(1024, 8 x tensors) nodes), and the training graph of 8 blocks outgrows it.`,
+      );
+    }
     const mp = api.llama_model_default_params() as Record<string, unknown>;
     mp.n_gpu_layers = 0;
     // Not memory-mapped (the optimizer writes the weights in place) and in plain CPU
@@ -180,8 +219,34 @@ export class OptTrainer {
     if (this.disposed) return;
     this.disposed = true;
     this.api.llama_free(this.ctx);
+    this.unregisterCallback();
     this.model.dispose();
     koffi.free(this.optParams);
+  }
+
+  /** Whether token_embd is being trained. */
+  get trainsTokenEmbedding(): boolean {
+    return this.tokenEmbd !== null;
+  }
+
+  /**
+   * cb_eval of the training context: it asks for no data, and only looks, during the warm-up
+   * decode, for the node whose source is token_embd. Later calls return at once, so training
+   * still computes each graph split in one go.
+   */
+  private readonly findTokenEmbedding = (tensor: unknown, ask: boolean): boolean => {
+    if (this.tokenEmbd || !ask) return false;
+    const head = koffi.decode(tensor, 'ggml_tensor_head') as { src: unknown[] };
+    for (const src of head.src) {
+      if (!src) continue;
+      const t = koffi.decode(src, 'ggml_tensor_head') as { type: number; name: string };
+      if (t.name === 'token_embd.weight' && t.type === GgmlType.F32) this.tokenEmbd = src;
+    }
+    return false;
+  };
+
+  private unregisterCallback(): void {
+    if (this.evalCallback) koffi.unregister(this.evalCallback);
   }
 
   private assertAlive(): void {
