@@ -83,20 +83,20 @@ export class OptTrainer {
       this.unregisterCallback();
       throw new EngineError('context-failed', `llama.cpp could not create a training context of ${options.contextSize} tokens.`);
     }
-    this.contextSize = api.llama_n_ctx(this.ctx) as number;
-    if (this.contextSize !== options.contextSize) {
+    try {
+      this.contextSize = api.llama_n_ctx(this.ctx) as number;
+      if (this.contextSize !== options.contextSize) {
+        throw new EngineError('bad-argument', `contextSize must be a multiple of 256 (llama.cpp made ${this.contextSize} of ${options.contextSize}).`);
+      }
+      this.warmUp();
+      if (options.trainTokenEmbedding) {
+        if (!this.tokenEmbd) throw new EngineError('unsupported-architecture', 'token_embd was not found as an F32 tensor in the forward graph, so it cannot be trained.');
+        this.train.ggml_set_param(this.tokenEmbd);
+      }
+    } catch (err) {
       api.llama_free(this.ctx);
       this.unregisterCallback();
-      throw new EngineError('bad-argument', `contextSize must be a multiple of 256 (llama.cpp made ${this.contextSize} of ${options.contextSize}).`);
-    }
-    this.warmUp();
-    if (options.trainTokenEmbedding) {
-      if (!this.tokenEmbd) {
-        api.llama_free(this.ctx);
-        this.unregisterCallback();
-        throw new EngineError('unsupported-architecture', 'token_embd was not found in the forward graph, so it cannot be trained.');
-      }
-      this.train.ggml_set_param(this.tokenEmbd);
+      throw err;
     }
     const defaults = this.train.ggml_opt_get_default_optimizer_params(null) as { adamw: AdamWParams };
     this.adamw = { ...defaults.adamw, ...options.adamw };
