@@ -1,5 +1,5 @@
 // The demo model's recipe: hyperparameters, and the steps from UDHR text to a trained GGUF.
-import { mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LlamaEngine, quantizeModel } from '../../src/engine/index.ts';
 import { OptTrainer } from '../../src/engine/training/OptTrainer.ts';
@@ -143,11 +143,19 @@ export async function buildDemoModel(recipe: DemoRecipe, options: BuildOptions):
     trainer.dispose();
   }
 
+  // Scored before it replaces the model in outDir: an F16 copy can overflow where F32 did not.
+  const f16Path = join(options.workDir, `${DEMO_MODEL_NAME}-f16.gguf`);
+  await quantizeModel(trainedPath, f16Path, 'F16', options.threads ?? 0);
+  const fileBytes = statSync(f16Path).size;
+  log(`converted to F16 (${(fileBytes / 1e6).toFixed(2)} MB); scoring the held-out text`);
+  const heldOut = await scoreFile(f16Path, recipe, options.threads, signal);
+  const broken = heldOut.filter((h) => !Number.isFinite(h.natsPerToken)).map((h) => h.lang);
+  if (broken.length > 0) {
+    throw new Error(`The F16 model gives non-finite held-out loss for ${broken.join(', ')}: its activations overflow F16. ${options.outDir} is unchanged; the trained F32 weights are in ${trainedPath}.`);
+  }
   const modelPath = join(options.outDir, `${DEMO_MODEL_NAME}.gguf`);
-  await quantizeModel(trainedPath, modelPath, 'F16', options.threads ?? 0);
-  const fileBytes = statSync(modelPath).size;
-  log(`wrote ${modelPath} (${(fileBytes / 1e6).toFixed(2)} MB, F16); scoring the held-out text`);
-  const heldOut = await scoreFile(modelPath, recipe, options.threads, signal);
+  copyFileSync(f16Path, modelPath);
+  log(`wrote ${modelPath}`);
   for (const h of heldOut) {
     log(`  ${h.lang}: ${h.natsPerToken.toFixed(3)} nats/token (uniform ${h.uniformNatsPerToken.toFixed(2)}), ${h.natsPerByte.toFixed(3)} nats/byte (uniform byte model ${Math.log(256).toFixed(2)})`);
   }

@@ -51,6 +51,15 @@ export async function runPerplexity(
 
   const base: number[] = [];
   for (let j = 0; j < langs.length; j++) base.push(await perplexityOf(j, [], 'no change'));
+  const broken = langs.filter((_, j) => !Number.isFinite(base[j]));
+  if (broken.length > 0) {
+    // Every later pass would be as broken; stop before them, with the folder as it was.
+    throw new PipelineError(
+      'non-finite',
+      `${model.facts.fileName} gives non-finite log-probabilities on the held-out text of ${broken.join(', ')}, so perplexity cannot be measured. ` +
+        'A model trained in F32 and stored as F16 can overflow F16 inside the forward pass: try its F32 or a Q8_0 file.',
+    );
+  }
   const deactivated: number[][] = [];
   const random: number[][] = [];
   for (let i = 0; i < langs.length; i++) {

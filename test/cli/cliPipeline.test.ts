@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { writeSyntheticModel } from '../../src/gguf/syntheticModel.ts';
+import { generateSyntheticWeights } from '../../src/gguf/syntheticWeights.ts';
 import { readStatsFile } from '../../src/lape/formats/statsFile.ts';
 import { runCli, runCliJson } from './runCli.ts';
 
@@ -123,4 +124,18 @@ test('statistics of another model are refused', async () => {
   const merge = runCli(['merge', join(dir, 's0'), join(dir, 'other-s0'), '--out', join(dir, 'mixed')]);
   assert.notEqual(merge.code, 0);
   assert.match(merge.stderr, /computed on|model/);
+});
+
+test('a model whose logits are not finite gets a perplexity error that names it, and its results stay', async () => {
+  const weights = generateSyntheticWeights({ arch: 'llama', nLayer: 3, nEmbd: 64, nFf: 128, nHead: 4, nCtx: 512, seed: 23 });
+  weights.tensors.get('output_norm.weight')!.data.fill(NaN);
+  const broken = join(dir, 'broken.gguf');
+  await writeSyntheticModel(broken, { weights });
+  const out = join(dir, 'broken-run');
+  const r = runCli(['detect', '--model', broken, ...common, '--out', out, '--ppl']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /broken\.gguf gives non-finite log-probabilities on the held-out text of en, zh, fr/);
+  // Detection finished before perplexity: its statistics and neurons are kept.
+  assert.ok(existsSync(join(out, 'summary.json')) && existsSync(join(out, 'stats.lapestats')));
+  assert.equal(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).perplexity ?? null, null);
 });
