@@ -10,7 +10,6 @@
 // activations to a language's mean can do in that layer: every neuron of layer L (not only
 // the language's LAPE neurons) is set to its mean activation on the target language, taken
 // from the folder's statistics, through the same hand-picked-neuron steering the editor uses.
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { meanActivation } from '../../src/lape/languageStats.ts';
@@ -20,6 +19,7 @@ import { RESULT_FILES } from '../../src/pipeline/resultsFolder.ts';
 import type { SteeringSpec } from '../../src/pipeline/types.ts';
 import { readDemoCorpus } from './demoCorpus.ts';
 import { LanguageId } from './languageId.ts';
+import { mvicunaPrompts } from './mvicunaPrompts.ts';
 
 // Prompts with no words, so no language: the model picks one, and steering may change it.
 const NEUTRAL = ['— ', '§ 4 ', '* ', ': ', '(a) ', '» '];
@@ -40,17 +40,15 @@ const resultsDir = resolve(values.results);
 const maxTokens = Number(values['max-tokens']);
 const strength = Number(values.strength);
 
-function mvicunaPrompts(): string[] {
-  const dir = join(import.meta.dirname, '..', '..', '..', 'shared', 'reference', 'mvicuna');
-  return LANGS.flatMap((l) => readFileSync(join(dir, `${l}.txt`), 'utf8').split('\n').map((s) => s.trim()).filter((s) => s.length > 10).slice(0, 3).map((s) => `${s}\n`));
-}
-const prompts = values.prompts === 'mvicuna' ? mvicunaPrompts() : NEUTRAL;
+const prompts = values.prompts === 'mvicuna' ? mvicunaPrompts(LANGS, 3).map((p) => p.text) : NEUTRAL;
+
+// Read once: every prompt and target of the --layer bound uses the same statistics.
+const stats = values.layer === undefined ? undefined : readStatsFile(join(resultsDir, RESULT_FILES.stats)).stats;
 
 /** How to steer towards `target`: the paper's "force", or the whole-layer bound. */
 function steeringFor(target: string): { force?: string; steering: SteeringSpec } {
-  if (values.layer === undefined) return { force: target, steering: { strength } };
+  if (stats === undefined) return { force: target, steering: { strength } };
   const layer = Number(values.layer);
-  const { stats } = readStatsFile(join(resultsDir, RESULT_FILES.stats));
   const mean = meanActivation(stats, target).subarray(layer * stats.nFf, (layer + 1) * stats.nFf);
   return { steering: { neurons: Array.from(mean, (m, index) => ({ layer, index, mode: 'mean' as const, value: strength * m })) } };
 }

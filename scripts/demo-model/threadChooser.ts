@@ -12,14 +12,14 @@ export class ThreadChooser {
   constructor(private readonly candidates: readonly number[]) {}
 
   /** The thread count for the next chunk of steps. */
-  next(current: number): number {
+  next(): number {
     this.chunks++;
     const unmeasured = this.candidates.find((t) => !this.msPerStep.has(t));
     if (unmeasured !== undefined) return unmeasured;
     const best = [...this.msPerStep].sort((a, b) => a[1] - b[1])[0][0];
     // Now and then re-measure the other choice: the load on the machine changes.
     if (this.chunks % PROBE_EVERY === 0) return this.candidates.find((t) => t !== best) ?? best;
-    return best ?? current;
+    return best;
   }
 
   record(threads: number, ms: number, steps: number): void {

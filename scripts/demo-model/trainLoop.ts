@@ -61,7 +61,7 @@ export async function trainLoop(trainer: OptTrainer, streams: readonly LanguageS
     }
   };
   const trainChunk = (chunk: readonly TrainingRow[]) => {
-    const threads = chooser.next(trainer.threads);
+    const threads = chooser.next();
     trainer.setThreads(threads);
     const t0 = Date.now();
     trainer.trainRows(chunk, { onStep });

@@ -1,18 +1,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPipeline, demoModelPath } from '../../src/pipeline/index.ts';
 import type { Pipeline } from '../../src/pipeline/types.ts';
 import { LanguageIdentifier } from '../../src/corpus/index.ts';
 import { completionRequest, forceLanguageSteering } from '../../src/protocol/completionRequest.ts';
+import { mvicunaPrompts } from '../../scripts/demo-model/mvicunaPrompts.ts';
 
 // Acceptance (issues 4 and 6), run by `npm run test:acceptance`: steering on the committed demo
 // model, through the same request
 // the editor's inline completion provider sends (completionRequest).
 const LANGS = ['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja'];
-const mvicuna = join(import.meta.dirname, '..', '..', '..', 'shared', 'reference', 'mvicuna');
 const PROMPTS_PER_LANGUAGE = 3;
 
 let pipeline: Pipeline;
@@ -29,12 +29,7 @@ before(async () => {
 
 after(() => pipeline?.dispose());
 
-function prompts(): { lang: string; text: string }[] {
-  if (!existsSync(mvicuna)) throw new Error(`${mvicuna} is missing: ../shared/reference is laid beside the checkout`);
-  return LANGS.flatMap((lang) =>
-    readFileSync(join(mvicuna, `${lang}.txt`), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.length > 10).slice(0, PROMPTS_PER_LANGUAGE).map((text) => ({ lang, text: `${text}\n` })),
-  );
-}
+const prompts = () => mvicunaPrompts(LANGS, PROMPTS_PER_LANGUAGE);
 
 async function continuation(prompt: string, steering?: ReturnType<typeof forceLanguageSteering>): Promise<string> {
   const req = completionRequest({ model: 'demo', resultsDir, prefix: prompt, suffix: '', steering, settings: { maxTokens: 24 } });
