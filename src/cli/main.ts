@@ -11,6 +11,7 @@ import { mergeCommand, mergeHelp } from './commands/merge.ts';
 import { infoCommand, infoHelp } from './commands/info.ts';
 import { generateCommand, generateHelp } from './commands/generate.ts';
 import { demoCommand, demoHelp } from './commands/demo.ts';
+import { fetchCommand, fetchHelp } from './commands/fetch.ts';
 import { installReportWriter } from './installReportWriter.ts';
 
 type Run = (pipeline: Pipeline, argv: string[], signal: AbortSignal) => Promise<void>;
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, { run: Run; help: string }> = {
   info: { run: infoCommand, help: infoHelp },
   generate: { run: generateCommand, help: generateHelp },
   demo: { run: demoCommand, help: demoHelp },
+  fetch: { run: fetchCommand, help: fetchHelp },
 };
 
 const USAGE = `lape: language-specific neurons (LAPE) of GGUF models

@@ -1,6 +1,6 @@
 import { LlamaEngine, type EngineContext, type EngineModel } from '../engine/index.ts';
 import type { ModelOptions, PipelineProgress } from './types.ts';
-import { resolveModelPath } from './demoModel.ts';
+import { resolveModel } from './demoModel.ts';
 
 /**
  * Keeps one engine, one loaded model and one context per process, so that a second
@@ -19,7 +19,7 @@ export class EngineSession {
   }
 
   async getModel(options: ModelOptions, signal?: AbortSignal, onProgress?: (p: PipelineProgress) => void): Promise<EngineModel> {
-    const path = resolveModelPath(options.model);
+    const path = await resolveModel(options.model, { signal, onProgress });
     const key = `${path}|${options.gpuLayers ?? -1}`;
     if (this.model && !this.model.isDisposed && this.modelKey === key) return this.model;
     this.releaseModel();

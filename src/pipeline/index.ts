@@ -1,7 +1,9 @@
 import { readModelFacts } from '../engine/index.ts';
 import { readStatsFile } from '../lape/formats/statsFile.ts';
 import { EngineSession } from './EngineSession.ts';
-import { resolveModelPath } from './demoModel.ts';
+import { resolveModel } from './demoModel.ts';
+import { fetchModel } from './models/fetchModel.ts';
+import { MODEL_CATALOGUE } from '../protocol/modelCatalogue.ts';
 import { exportResults } from './exportResults.ts';
 import { exportLora } from './exportLora.ts';
 import { identifyAndWrite } from './identifyAndWrite.ts';
@@ -15,7 +17,8 @@ import { join } from 'node:path';
 
 export type * from './types.ts';
 export { PipelineError } from './PipelineError.ts';
-export { resolveModelPath, demoModelPath } from './demoModel.ts';
+export { resolveModel, resolveModelPath, demoModelPath } from './demoModel.ts';
+export { fetchModel, type FetchModelOptions } from './models/fetchModel.ts';
 export { setReportWriter } from './reportWriter.ts';
 export { steeringEdits, forceLanguageSpec } from './steeringEdits.ts';
 
@@ -24,7 +27,7 @@ export function createPipeline(): Pipeline {
   const session = new EngineSession();
   return {
     async modelInfo(o) {
-      const facts = await readModelFacts(resolveModelPath(o.model), o.signal);
+      const facts = await readModelFacts(await resolveModel(o.model, { signal: o.signal }), o.signal);
       const engine = await session.getEngine();
       return {
         path: facts.path,
@@ -51,17 +54,24 @@ export function createPipeline(): Pipeline {
       // The perplexity matrix belongs to the old neuron sets, so it is dropped.
       return identifyAndWrite(dir, stats, { model, corpus, tokens, sequenceLength }, params, null);
     },
+    fetchModel: (name, o) => fetchModel(name, o),
     perplexity: (dir, o) => runPerplexity(session, dir, o),
     openResults: async (dir) => readResults(dir),
     generate: (req) => runGenerate(session, req),
     async exportResults(dir, format, options = {}) {
       if (format === 'lora') {
-        const model = options.model ?? (readSummary(dir).model.fileName === 'lape-demo.gguf' ? 'demo' : undefined);
+        const model = options.model ?? knownModelOf(readSummary(dir).model.fileName);
         if (!model) throw new PipelineError('bad-argument', 'A LoRA export reads ffn_down from the model: give the model (--model M).');
-        return exportLora(dir, options.language, resolveModelPath(model), options.out);
+        return exportLora(dir, options.language, await resolveModel(model), options.out);
       }
       return exportResults(dir, format, options.out);
     },
     dispose: () => session.dispose(),
   };
+}
+
+/** The name of a built-in or catalogued model whose file this is, so exports need no --model. */
+function knownModelOf(fileName: string): string | undefined {
+  if (fileName === 'lape-demo.gguf') return 'builtin';
+  return MODEL_CATALOGUE.find((m) => m.fileName === fileName)?.name;
 }

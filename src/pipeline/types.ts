@@ -19,7 +19,7 @@ export interface PipelineProgress {
 }
 
 export interface ModelOptions {
-  /** Path of a GGUF file, or 'demo' for the built-in demo model. */
+  /** Path of a GGUF file, a catalogued name ('gemma-3-270m', fetched on first use), or 'builtin' ('demo') for the built-in model. */
   model: string;
   gpuLayers?: number;
   contextSize?: number;
@@ -112,6 +112,8 @@ export interface GenerateResult {
  * real one; tests of the analysis server may pass a fake.
  */
 export interface Pipeline {
+  /** A catalogued model in the cache, fetched and verified when needed. */
+  fetchModel(name: string, options?: { signal?: AbortSignal; onProgress?: (p: PipelineProgress) => void }): Promise<import('../protocol/modelCatalogue.ts').FetchedModel>;
   modelInfo(options: ModelOptions & { signal?: AbortSignal }): Promise<ModelInfo>;
   /** Detection, identification and optionally perplexity; writes and returns the results folder. */
   detect(options: DetectOptions): Promise<import('../protocol/results.ts').ResultsView>;
