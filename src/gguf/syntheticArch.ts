@@ -1,11 +1,11 @@
 // Tensor names, shapes and metadata keys per architecture, taken from the bundled llama.cpp
 // (src/models/<arch>.cpp load_arch_tensors, llama-arch.cpp names). llama.cpp refuses a file
 // with a tensor it does not load ("wrong number of tensors"), so each list is exact:
-// gemma and bloom tie the output to token_embd and must not contain output.weight.
+// gemma, gemma3 and bloom tie the output to token_embd and must not contain output.weight.
 import { LlamaFileType } from './ggufTypes.ts';
 import type { GgufWriter } from './ggufWriter.ts';
 
-export const SYNTHETIC_ARCHS = ['llama', 'qwen2', 'qwen3', 'gemma', 'phi3', 'bloom'] as const;
+export const SYNTHETIC_ARCHS = ['llama', 'qwen2', 'qwen3', 'gemma', 'gemma3', 'phi3', 'bloom'] as const;
 export type SyntheticArch = (typeof SYNTHETIC_ARCHS)[number];
 
 export interface SyntheticHparams {
@@ -17,11 +17,41 @@ export interface SyntheticHparams {
   nHeadKv: number;
   nCtx: number;
   nVocab: number;
-  /** nEmbd / nHead; also the RoPE dimension count (all rotary dims are rotated). */
+  /**
+   * Width of one attention head, also the RoPE dimension count (all rotary dims are rotated).
+   * nEmbd / nHead except where gemma or gemma3 were given another (real Gemma 3 heads are wider).
+   */
   headDim: number;
   /** RMSNorm eps for the RMS archs, LayerNorm eps for bloom. */
   normEps: number;
+  /** RoPE base of the global-attention layers (of every layer where there is no sliding window). */
   ropeFreqBase: number;
+  /** gemma3 only: its interleaved sliding-window attention. */
+  swa?: SlidingWindow;
+}
+
+/**
+ * gemma3's local attention, as llama_model_gemma3::load_arch_hparams reads it: layer il is a
+ * sliding-window layer unless il % period == period - 1 (llama_hparams::set_swa_pattern), and a
+ * query at position p sees the keys at p - window + 1 .. p (is_masked_swa masks p - p0 >= window).
+ */
+export interface SlidingWindow {
+  window: number;
+  period: number;
+  /** RoPE base of the sliding-window layers: always llama.cpp's default, which files leave unset. */
+  ropeFreqBase: number;
+}
+
+/**
+ * What llama.cpp assumes when a gemma3 file leaves the keys out, as Google's converter does:
+ * every 6th layer global (no sliding_window_pattern) and a local RoPE base of 10000 (no
+ * rope.freq_base_swa; rope_freq_base_train_swa's default in llama-hparams.h).
+ */
+export const GEMMA3_SWA_DEFAULTS = { period: 6, ropeFreqBase: 10000 } as const;
+
+/** Whether layer `il` attends through the sliding window. */
+export function isSlidingLayer(h: SyntheticHparams, il: number): boolean {
+  return h.swa !== undefined && il % h.swa.period < h.swa.period - 1;
 }
 
 /**
@@ -48,7 +78,7 @@ export function ropeType(arch: SyntheticArch): 'norm' | 'neox' | 'none' {
 
 /** Whether the output projection is token_embd itself (no output.weight in the file). */
 export function tiesOutput(arch: SyntheticArch): boolean {
-  return arch === 'gemma' || arch === 'bloom';
+  return arch === 'gemma' || arch === 'gemma3' || arch === 'bloom';
 }
 
 export function archTensorSpecs(h: SyntheticHparams): TensorSpec[] {
@@ -80,13 +110,15 @@ export function archTensorSpecs(h: SyntheticHparams): TensorSpec[] {
         add('attn_k.bias', [kv], 'bias');
         add('attn_v.bias', [kv], 'bias');
       }
-      if (h.arch === 'qwen3') {
+      if (h.arch === 'qwen3' || h.arch === 'gemma3') {
         add('attn_q_norm.weight', [h.headDim], 'norm');
         add('attn_k_norm.weight', [h.headDim], 'norm');
       }
     }
     add('attn_output.weight', [q, E], 'matrix');
     if (isBloom) add('attn_output.bias', [E], 'bias');
+    // gemma3 normalizes the attention output before the residual add (attn_post_norm).
+    if (h.arch === 'gemma3') add('post_attention_norm.weight', [E], 'norm');
     add('ffn_norm.weight', [E], 'norm');
     if (isBloom) add('ffn_norm.bias', [E], 'bias');
     if (h.arch === 'phi3') {
@@ -102,6 +134,8 @@ export function archTensorSpecs(h: SyntheticHparams): TensorSpec[] {
     }
     add('ffn_down.weight', [F, E], 'matrix');
     if (isBloom) add('ffn_down.bias', [E], 'bias');
+    // ...and the FFN output too (ffn_post_norm), which partly undoes any neuron edit's size.
+    if (h.arch === 'gemma3') add('post_ffw_norm.weight', [E], 'norm');
   }
   specs.push({ name: 'output_norm.weight', shape: [E], init: 'norm' });
   if (isBloom) specs.push({ name: 'output_norm.bias', shape: [E], init: 'bias' });
@@ -128,9 +162,14 @@ export function setArchMetadata(writer: GgufWriter, h: SyntheticHparams, dtype: 
     writer.setUint32(`${a}.rope.dimension_count`, h.headDim);
     writer.setFloat32(`${a}.rope.freq_base`, h.ropeFreqBase);
   }
-  if (a === 'gemma') {
+  if (a === 'gemma' || a === 'gemma3') {
     // Gemma's converter always writes these (real Gemma heads are not nEmbd / nHead wide).
     writer.setUint32(`${a}.attention.key_length`, h.headDim);
     writer.setUint32(`${a}.attention.value_length`, h.headDim);
+  }
+  if (h.swa) {
+    writer.setUint32(`${a}.attention.sliding_window`, h.swa.window);
+    // Left out where llama.cpp's default applies, as real files leave them out (see above).
+    if (h.swa.period !== GEMMA3_SWA_DEFAULTS.period) writer.setUint32(`${a}.attention.sliding_window_pattern`, h.swa.period);
   }
 }

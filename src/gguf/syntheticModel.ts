@@ -87,6 +87,7 @@ function checkReuse(w: SyntheticWeights, o: SyntheticModelOptions): SyntheticWei
     ['arch', o.arch, h.arch], ['nLayer', o.nLayer, h.nLayer], ['nEmbd', o.nEmbd, h.nEmbd],
     ['nFf', o.nFf, h.nFf], ['nHead', o.nHead, h.nHead], ['nHeadKv', o.nHeadKv, h.nHeadKv],
     ['nCtx', o.nCtx, h.nCtx], ['normEps', o.normEps, h.normEps], ['ropeFreqBase', o.ropeFreqBase, h.ropeFreqBase],
+    ['headDim', o.headDim, h.headDim], ['slidingWindow', o.slidingWindow, h.swa?.window], ['swaPeriod', o.swaPeriod, h.swa?.period],
   ];
   for (const [key, given, actual] of pairs) {
     if (given !== undefined && given !== actual) throw new Error(`${key} ${String(given)} disagrees with the weights (${String(actual)})`);

@@ -1,7 +1,7 @@
 // Observed per-neuron counts and sums against an independent computation, for every synthetic
 // architecture, the last layer included.
 //
-// llama, qwen2, qwen3, gemma and phi3 (split into the qwen2 graph it amounts to, see
+// llama, qwen2, qwen3, gemma, gemma3 and phi3 (split into the qwen2 graph it amounts to, see
 // referenceModels.ts) are checked against the TypeScript reference forward: count = tokens with
 // pre-activation > 0, exactly; sum = sum of act_fn(pre) within the WASM kernel's precision.
 // bloom has no reference, so bloom and phi3 also run on weights whose pre-activation signs are
@@ -74,6 +74,22 @@ test('negative control: with an output at the last position only, the last layer
   const expected = countsFromPre(referenceForward(weights, TOKENS).gatePre, model.nFf);
   const last = (a: Float64Array) => [...a.subarray(2 * model.nFf)];
   assert.notDeepEqual(last(rec.overZero), last(expected));
+});
+
+test('negative control: gemma3 counts need the sliding window and the global layer', async (t) => {
+  const { path, weights } = await testModel({ arch: 'gemma3', nLayer: N_LAYER, seed: 31 });
+  const model = await loadTestModel(path);
+  const rec = observe(model);
+  const swa = weights.hparams.swa!;
+  assert.ok(T > 2 * swa.window && N_LAYER > swa.period - 1, 'the window cuts the context and one layer is global');
+  for (const [what, change] of [['no window', { window: Infinity }], ['no global layer', { period: Infinity }]] as const) {
+    const wrong = referenceForward({ ...weights, hparams: { ...weights.hparams, swa: { ...swa, ...change } } }, TOKENS);
+    const expected = countsFromPre(wrong.gatePre, model.nFf);
+    let mismatches = 0;
+    for (let i = 0; i < expected.length; i++) if (rec.overZero[i] !== expected[i]) mismatches++;
+    t.diagnostic(`gemma3, ${what}: ${mismatches} of ${expected.length} counts differ`);
+    assert.ok(mismatches > 0, `${what}: the counts would not have told`);
+  }
 });
 
 for (const arch of ['phi3', 'bloom'] as const) {

@@ -21,7 +21,7 @@ const TOKENS = tokensOf(SAMPLE_TEXT);
 /**
  * A power of two, so that scaling act and scaling the weights are both exact in float32 and the
  * two models compute bit-identical values. With 1.75 the last-bit differences move GELU inputs
- * across entries of llama.cpp's F16 GELU table, and gemma and bloom differ by ~2e-4.
+ * across entries of llama.cpp's F16 GELU table, and the GEGLU archs and bloom differ by ~2e-4.
  */
 const SCALE = 2;
 
@@ -75,7 +75,9 @@ for (const arch of SYNTHETIC_ARCHS) {
   });
 }
 
-for (const arch of ['llama', 'qwen2', 'gemma', 'phi3'] as const) {
+const TOLERANCE = { llama: 1e-4, qwen2: 1e-4, gemma: 5e-4, gemma3: 2e-3, phi3: 1e-4 } as const;
+
+for (const arch of ['llama', 'qwen2', 'gemma', 'gemma3', 'phi3'] as const) {
   test(`${arch}: set, scale and add match the reference forward with the same edit`, async (t) => {
     const { path, weights } = await testModel({ arch, seed: 52 });
     const ref = referenceWeights(weights)!;
@@ -107,9 +109,11 @@ for (const arch of ['llama', 'qwen2', 'gemma', 'phi3'] as const) {
     const d = maxAbsDiff(logitsOf(model, edits), flatten(expected.logits));
     const moved = maxAbsDiff(flatten(expected.logits), flatten(referenceForward(ref, TOKENS).logits));
     t.diagnostic(`${arch}: max |Δ logit| vs reference ${d.toExponential(2)}; the edits move logits by ${moved.toFixed(3)}`);
-    // gemma's GELU is llama.cpp's F16 table, which the reference reproduces up to inputs
-    // within float32 rounding of a table boundary (see llamaForward.test.ts).
-    assert.ok(d <= (arch === 'gemma' ? 5e-4 : 1e-4), `max diff ${d}`);
+    // The Gemmas' GELU is llama.cpp's F16 table, which the reference reproduces up to inputs
+    // within float32 rounding of a table boundary (see llamaForward.test.ts). gemma3's post-FFN
+    // norm rescales each FFN output to unit RMS, which enlarges such a flip: without any edit,
+    // this model's logits already differ from the reference by 6.2e-4 (gemma's by 2.0e-4).
+    assert.ok(d <= TOLERANCE[arch], `max diff ${d}`);
     assert.ok(moved > 1e-2, 'the edits matter');
   });
 }

@@ -35,6 +35,14 @@ export interface TestModel {
 
 export const DEFAULT_SHAPE = { nLayer: 2, nEmbd: 64, nFf: 128, nHead: 4, nHeadKv: 2, seed: 7, dtype: 'f32' } as const;
 
+/**
+ * gemma3 models also get a sliding window of 8 tokens, far shorter than SAMPLE_TEXT, and a global
+ * layer every 2nd layer instead of every 6th, so that the 2- and 3-layer test models have both
+ * kinds: layer 0 slides, layer 1 is global. (The reference forward's own test covers the default
+ * period of 6 with a 7-layer model.)
+ */
+export const GEMMA3_SHAPE = { slidingWindow: 8, swaPeriod: 2 } as const;
+
 /** Single-threaded; `exact` gives the F32 KV cache that ~1e-6 agreement with a reference needs. */
 export const EXACT: ContextOptions = { threads: 1, exact: true, contextSize: 512 };
 
@@ -53,7 +61,7 @@ function keyOf(value: unknown): string {
 
 /** A model of random weights; the same options give the same file, built once per test file. */
 export function testModel(options: TestModelOptions): Promise<TestModel> {
-  const o = { ...DEFAULT_SHAPE, ...options };
+  const o = { ...DEFAULT_SHAPE, ...(options.arch === 'gemma3' ? GEMMA3_SHAPE : {}), ...options };
   const key = keyOf(o);
   let p = built.get(key);
   if (!p) {

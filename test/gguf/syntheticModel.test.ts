@@ -63,10 +63,40 @@ for (const arch of SYNTHETIC_ARCHS) {
       for (const name of ['token_embd.weight', 'blk.1.ffn_down.weight', 'output_norm.weight']) {
         assert.deepEqual(await readTensor(path, name), w.tensors.get(name)!.data, name);
       }
-      assert.equal(w.tensors.has('output.weight'), arch !== 'gemma' && arch !== 'bloom');
+      assert.equal(w.tensors.has('output.weight'), !['gemma', 'gemma3', 'bloom'].includes(arch));
     });
   }
 }
+
+test('gemma3: head width, sliding window and RoPE keys as llama.cpp reads them, and the extra norms', async () => {
+  const path = join(dir, 'gemma3-keys.gguf');
+  const w = await writeSyntheticModel(path, { arch: 'gemma3', nLayer: 3, nEmbd: 64, nHead: 4, nHeadKv: 2, headDim: 32, slidingWindow: 5, seed: 3 });
+  assert.deepEqual(w.hparams.swa, { window: 5, period: 6, ropeFreqBase: 10000 });
+  const types = readGgufKvTypes(path);
+  const a = (await readGgufFileInfo(path, { logWarnings: false })).architectureMetadata as Record<string, Record<string, unknown>>;
+  assert.equal(a.attention.key_length, 32);
+  assert.equal(a.attention.value_length, 32);
+  assert.equal(a.attention.sliding_window, 5);
+  assert.deepEqual(types.get('gemma3.attention.sliding_window'), { type: GgufValueType.uint32 });
+  assert.equal(a.rope.freq_base, 1e6);
+  // As in files from Google's converter: llama.cpp's defaults (period 6, local base 10000) apply.
+  assert.equal(types.has('gemma3.attention.sliding_window_pattern'), false);
+  assert.equal(types.has('gemma3.rope.freq_base_swa'), false);
+  const shape = (name: string) => w.tensors.get(name)?.shape;
+  assert.deepEqual(shape('blk.2.attn_q.weight'), [64, 128], 'nHead x headDim is wider than nEmbd');
+  assert.deepEqual(shape('blk.2.attn_output.weight'), [128, 64]);
+  assert.deepEqual(shape('blk.2.attn_q_norm.weight'), [32]);
+  assert.deepEqual(shape('blk.2.attn_k_norm.weight'), [32]);
+  assert.deepEqual(shape('blk.2.post_attention_norm.weight'), [64]);
+  assert.deepEqual(shape('blk.2.post_ffw_norm.weight'), [64]);
+
+  const period2 = join(dir, 'gemma3-period2.gguf');
+  await writeSyntheticModel(period2, { arch: 'gemma3', swaPeriod: 2, seed: 3 });
+  assert.deepEqual(readGgufKvTypes(period2).get('gemma3.attention.sliding_window_pattern'), { type: GgufValueType.uint32 });
+  assert.throws(() => generateSyntheticWeights({ arch: 'llama', slidingWindow: 8 }), /for gemma3/);
+  assert.throws(() => generateSyntheticWeights({ arch: 'qwen3', headDim: 32 }), /for gemma and gemma3/);
+  assert.throws(() => generateSyntheticWeights({ arch: 'gemma3', slidingWindow: 0 }), /slidingWindow must be a positive integer/);
+});
 
 test('a seed always gives the same weights and different seeds differ', () => {
   const a = generateSyntheticWeights({ arch: 'qwen2', seed: 11 });

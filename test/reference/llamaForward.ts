@@ -1,8 +1,9 @@
 // A plain TypeScript forward pass over synthetic weights, written from the graphs in the
-// bundled llama.cpp (src/models/llama.cpp, qwen2.cpp, qwen3.cpp, gemma.cpp). It is the
+// bundled llama.cpp (src/models/llama.cpp, qwen2.cpp, qwen3.cpp, gemma.cpp, gemma3.cpp). It is the
 // independent oracle that engine tests compare llama.cpp's activations and edits against.
 // Arithmetic is in float64; llama.cpp's is float32, so logits agree to about 1e-5.
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../../src/gguf/float16.ts';
+import { isSlidingLayer } from '../../src/gguf/syntheticArch.ts';
 import type { SyntheticWeights } from '../../src/gguf/syntheticWeights.ts';
 
 export interface ReferenceForwardOptions {
@@ -21,7 +22,7 @@ export interface ReferenceForwardResult {
   gatePre: Float32Array[][];
 }
 
-export const REFERENCE_ARCHS = ['llama', 'qwen2', 'qwen3', 'gemma'] as const;
+export const REFERENCE_ARCHS = ['llama', 'qwen2', 'qwen3', 'gemma', 'gemma3'] as const;
 
 export function referenceForward(weights: SyntheticWeights, tokens: number[], options: ReferenceForwardOptions = {}): ReferenceForwardResult {
   const h = weights.hparams;
@@ -36,7 +37,9 @@ export function referenceForward(weights: SyntheticWeights, tokens: number[], op
   const opt = (name: string): Float32Array | undefined => weights.tensors.get(name)?.data;
   const { nEmbd: E, nFf: F, nHead, nHeadKv, headDim: D, nVocab: V } = h;
   const T = tokens.length;
-  const gemma = h.arch === 'gemma';
+  // Both Gemmas scale the input embedding by sqrt(nEmbd) and use GEGLU; gemma3 adds the rest.
+  const gemma = h.arch === 'gemma' || h.arch === 'gemma3';
+  const gemma3 = h.arch === 'gemma3';
   const neox = h.arch !== 'llama'; // llama_model_rope_type: LLAMA_ROPE_TYPE_NORM only for llama here
 
   const embd = W('token_embd.weight');
@@ -50,6 +53,10 @@ export function referenceForward(weights: SyntheticWeights, tokens: number[], op
   const gatePre: Float32Array[][] = [];
   for (let il = 0; il < h.nLayer; il++) {
     const p = `blk.${il}.`;
+    // gemma3's sliding-window layers have their own RoPE base and see only the last `window` keys.
+    const sliding = isSlidingLayer(h, il);
+    const ropeBase = sliding ? h.swa!.ropeFreqBase : h.ropeFreqBase;
+    const window = sliding ? h.swa!.window : Infinity;
     const keys: Float64Array[] = [];
     const values: Float64Array[] = [];
     const queries: Float64Array[] = [];
@@ -62,11 +69,11 @@ export function referenceForward(weights: SyntheticWeights, tokens: number[], op
       const kNorm = opt(p + 'attn_k_norm.weight');
       for (let hh = 0; hh < nHead; hh++) {
         if (qNorm) headRmsNorm(q, hh * D, D, qNorm, h.normEps);
-        rope(q, hh * D, D, t, h.ropeFreqBase, neox);
+        rope(q, hh * D, D, t, ropeBase, neox);
       }
       for (let hh = 0; hh < nHeadKv; hh++) {
         if (kNorm) headRmsNorm(k, hh * D, D, kNorm, h.normEps);
-        rope(k, hh * D, D, t, h.ropeFreqBase, neox);
+        rope(k, hh * D, D, t, ropeBase, neox);
       }
       queries.push(q);
       keys.push(k);
@@ -74,8 +81,10 @@ export function referenceForward(weights: SyntheticWeights, tokens: number[], op
     }
     const layerGate: Float32Array[] = [];
     for (let t = 0; t < T; t++) {
-      const attn = attention(queries[t], keys, values, t, nHead, nHeadKv, D);
-      const o = matVec(W(p + 'attn_output.weight'), attn, E);
+      // gemma3 scales Q by 1/sqrt(key_length) itself and attends with scale 1: the same product.
+      const attn = attention(queries[t], keys, values, t, window, nHead, nHeadKv, D);
+      let o = matVec(W(p + 'attn_output.weight'), attn, E);
+      if (gemma3) o = rmsNorm(o, W(p + 'post_attention_norm.weight'), h.normEps);
       for (let i = 0; i < E; i++) x[t][i] += o[i];
 
       const f = rmsNorm(x[t], W(p + 'ffn_norm.weight'), h.normEps);
@@ -87,7 +96,8 @@ export function referenceForward(weights: SyntheticWeights, tokens: number[], op
       options.edit?.(il, act, up, t);
       const m = new Float64Array(F);
       for (let j = 0; j < F; j++) m[j] = act[j] * up[j];
-      const down = matVec(W(p + 'ffn_down.weight'), m, E);
+      let down = matVec(W(p + 'ffn_down.weight'), m, E);
+      if (gemma3) down = rmsNorm(down, W(p + 'post_ffw_norm.weight'), h.normEps);
       for (let i = 0; i < E; i++) x[t][i] += down[i];
     }
     gatePre.push(layerGate);
@@ -143,27 +153,29 @@ function rope(v: Float64Array, off: number, d: number, pos: number, base: number
   }
 }
 
-function attention(q: Float64Array, keys: Float64Array[], values: Float64Array[], t: number, nHead: number, nHeadKv: number, d: number): Float64Array {
+/** Causal attention of position t over keys t - window + 1 .. t (all earlier ones for Infinity). */
+function attention(q: Float64Array, keys: Float64Array[], values: Float64Array[], t: number, window: number, nHead: number, nHeadKv: number, d: number): Float64Array {
   const out = new Float64Array(nHead * d);
   const group = nHead / nHeadKv; // ggml_mul_mat broadcasts query head h onto kv head floor(h / group)
   const scale = 1 / Math.sqrt(d);
   const scores = new Float64Array(t + 1);
+  const first = Math.max(0, t - window + 1);
   for (let hh = 0; hh < nHead; hh++) {
     const kvOff = Math.floor(hh / group) * d;
     const qOff = hh * d;
     let max = -Infinity;
-    for (let j = 0; j <= t; j++) {
+    for (let j = first; j <= t; j++) {
       let s = 0;
       for (let i = 0; i < d; i++) s += q[qOff + i] * keys[j][kvOff + i];
       scores[j] = s * scale;
       if (scores[j] > max) max = scores[j];
     }
     let sum = 0;
-    for (let j = 0; j <= t; j++) {
+    for (let j = first; j <= t; j++) {
       scores[j] = Math.exp(scores[j] - max);
       sum += scores[j];
     }
-    for (let j = 0; j <= t; j++) {
+    for (let j = first; j <= t; j++) {
       const a = scores[j] / sum;
       for (let i = 0; i < d; i++) out[qOff + i] += a * values[j][kvOff + i];
     }
