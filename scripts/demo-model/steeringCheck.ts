@@ -16,7 +16,7 @@ import { meanActivation } from '../../src/lape/languageStats.ts';
 import { readStatsFile } from '../../src/lape/formats/statsFile.ts';
 import { createPipeline } from '../../src/pipeline/index.ts';
 import { RESULT_FILES } from '../../src/pipeline/resultsFolder.ts';
-import type { SteeringSpec } from '../../src/pipeline/types.ts';
+import type { SteeringSpec } from '../../src/protocol/pipelineTypes.ts';
 import { readDemoCorpus } from './demoCorpus.ts';
 import { LanguageId } from './languageId.ts';
 import { mvicunaPrompts } from './mvicunaPrompts.ts';

@@ -6,7 +6,7 @@ import { ProgressMeter } from './ProgressMeter.ts';
 import { pplMatrices } from './resultsBuilder.ts';
 import { readEvalTokens, readResults, writeResults } from './resultsFolder.ts';
 import { tryWriteReport } from './reportWriter.ts';
-import type { ModelOptions, PipelineProgress } from './types.ts';
+import type { ModelOptions, PipelineProgress } from '../protocol/pipelineTypes.ts';
 
 export const PPL_SEED = 1234;
 
