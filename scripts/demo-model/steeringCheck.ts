@@ -1,6 +1,6 @@
 // Checks steering on a model and its results folder: greedy continuations of prompts,
 // unsteered, forced to each language (lape generate --force X), and with the unsteered
-// language's neurons deactivated; the language of each is counted with LanguageId.
+// language's neurons deactivated; the language of each is counted with the project's identifier (languageShares).
 //
 //   node --import tsx scripts/demo-model/steeringCheck.ts --model demo --results DIR
 //        [--prompts neutral|mvicuna] [--max-tokens 40] [--strength 1] [--layer L]
@@ -13,13 +13,12 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { meanActivation } from '../../src/lape/languageStats.ts';
+import { languageShares } from '../../src/corpus/identifyLanguage.ts';
 import { readStatsFile } from '../../src/lape/formats/statsFile.ts';
 import { createPipeline } from '../../src/pipeline/index.ts';
 import { RESULT_FILES } from '../../src/pipeline/resultsFolder.ts';
 import { PAPER_LANGUAGES } from '../../src/protocol/paperLanguages.ts';
 import type { SteeringSpec } from '../../src/protocol/pipelineTypes.ts';
-import { readDemoCorpus } from './demoCorpus.ts';
-import { LanguageId } from './languageId.ts';
 import { mvicunaPrompts } from './mvicunaPrompts.ts';
 
 // Prompts with no words, so no language: the model picks one, and steering may change it.
@@ -53,7 +52,7 @@ function steeringFor(target: string): { force?: string; steering: SteeringSpec }
   return { steering: { neurons: Array.from(mean, (m, index) => ({ layer, index, mode: 'mean' as const, value: strength * m })) } };
 }
 
-const id = new LanguageId(await readDemoCorpus(PAPER_LANGUAGES));
+const shares = (text: string) => languageShares(text, { among: PAPER_LANGUAGES });
 const pipeline = createPipeline();
 const gen = async (prompt: string, extra: Record<string, unknown>) =>
   (await pipeline.generate({ model: values.model!, prompt, resultsDir, maxTokens, temperature: 0, ...extra })).text;
@@ -65,19 +64,19 @@ const dropped: { lang: string; before: number; after: number }[] = [];
 try {
   for (const prompt of prompts) {
     const base = await gen(prompt, {});
-    const bs = id.shares(base);
+    const bs = shares(base);
     process.stdout.write(`\nprompt ${JSON.stringify(prompt.slice(0, 60))}\n  none      ${show(bs).padEnd(24)} ${JSON.stringify(base.slice(0, 70))}\n`);
     for (const l of PAPER_LANGUAGES) baseShare[l].push(bs[l] ?? 0);
     const top = Object.entries(bs).sort((a, b) => b[1] - a[1])[0]?.[0];
     if (top) {
       const text = await gen(prompt, { steering: { deactivate: [top] } });
-      const s = id.shares(text);
+      const s = shares(text);
       dropped.push({ lang: top, before: bs[top], after: s[top] ?? 0 });
       process.stdout.write(`  -${top.padEnd(8)} ${show(s).padEnd(24)} ${JSON.stringify(text.slice(0, 70))}\n`);
     }
     for (const l of PAPER_LANGUAGES) {
       const text = await gen(prompt, steeringFor(l));
-      const s = id.shares(text);
+      const s = shares(text);
       forcedShare[l].push(s[l] ?? 0);
       process.stdout.write(`  force ${l}  ${show(s).padEnd(24)} ${JSON.stringify(text.slice(0, 70))}\n`);
     }
