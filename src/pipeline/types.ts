@@ -8,6 +8,18 @@ import type {
 // from pipeline/index.ts` working for the pipeline's in-process callers.
 export type * from '../protocol/pipelineTypes.ts';
 
+/** Writes `<outDir>/report.html` for a results view (src/report/writeReport.ts). */
+export type ReportWriter = (outDir: string, view: ResultsView) => Promise<unknown>;
+
+export interface PipelineOptions {
+  /**
+   * Writes the HTML report next to every results folder the pipeline writes. Left out (tests
+   * from sources, where the webview bundle is not built), folders get no report. A writer that
+   * throws costs a note on stderr, never the run that made the results.
+   */
+  writeReport?: ReportWriter;
+}
+
 /**
  * What the CLI and the analysis process can do. `createPipeline()` (index.ts) is the
  * real one; tests of the analysis server may pass a fake.
