@@ -4,17 +4,11 @@ import { writeSyntheticModel } from '../src/gguf/syntheticModel.ts';
 import { byteVocab } from '../src/gguf/byteVocab.ts';
 import { TokenType, type SpmVocab } from '../src/gguf/spmVocab.ts';
 import { quantizeModel, type QuantType } from '../src/engine/index.ts';
-import type { SyntheticArch } from '../src/gguf/syntheticArch.ts';
+import type { SyntheticHparams } from '../src/gguf/syntheticArch.ts';
 
-export interface BenchShape {
+/** A model shape to benchmark: the synthetic writer's own hyperparameters, named. */
+export interface BenchShape extends Pick<SyntheticHparams, 'arch' | 'nLayer' | 'nEmbd' | 'nFf' | 'nHead' | 'nHeadKv' | 'nVocab'> {
   name: string;
-  arch: SyntheticArch;
-  nLayer: number;
-  nEmbd: number;
-  nFf: number;
-  nHead: number;
-  nHeadKv: number;
-  nVocab: number;
 }
 
 /** Shapes of real models; the weights are random, which costs the same to evaluate. */

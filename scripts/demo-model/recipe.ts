@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LlamaEngine, quantizeModel } from '../../src/engine/index.ts';
 import { OptTrainer } from '../../src/engine/training/OptTrainer.ts';
+import { PAPER_LANGUAGES } from '../../src/protocol/paperLanguages.ts';
 import { readDemoCorpus, withSeparator, type LanguageText } from './demoCorpus.ts';
 import { cooccurrenceEmbeddings } from './embeddingInit.ts';
 import { heldOutLoss, type HeldOutLoss } from './heldOutLoss.ts';
@@ -57,7 +58,7 @@ export interface DemoRecipe {
 // languages instead of 7 and did not make steering work, so it stays off.
 export const DEMO_RECIPE: DemoRecipe = {
   seed: 20240216,
-  languages: ['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja'],
+  languages: [...PAPER_LANGUAGES],
   vocabSize: 4096,
   nLayer: 4,
   nEmbd: 128,

@@ -4,15 +4,7 @@ import { createAnalysisBackend } from './createAnalysisBackend.ts';
 import { startAnalysisProcess } from './startAnalysisProcess.ts';
 
 startAnalysisProcess(createAnalysisBackend(async () => {
-  const { createPipeline, setReportWriter } = await import('../pipeline/index.ts');
+  const { createPipeline } = await import('../pipeline/index.ts');
   // Results folders made from the editor carry report.html too, like the CLI's.
-  setReportWriter(async (outDir, view) => {
-    try {
-      const { writeReport } = await import('../report/writeReport.ts');
-      await writeReport(outDir, view);
-    } catch (error) {
-      console.error(`note: no report.html written (${(error as Error).message})`);
-    }
-  });
-  return createPipeline();
+  return createPipeline({ writeReport: async (outDir, view) => (await import('../report/writeReport.ts')).writeReport(outDir, view) });
 }));

@@ -12,7 +12,7 @@ import { infoCommand, infoHelp } from './commands/info.ts';
 import { generateCommand, generateHelp } from './commands/generate.ts';
 import { demoCommand, demoHelp } from './commands/demo.ts';
 import { fetchCommand, fetchHelp } from './commands/fetch.ts';
-import { installReportWriter } from './installReportWriter.ts';
+import { writeReport } from '../report/writeReport.ts';
 
 type Run = (pipeline: Pipeline, argv: string[], signal: AbortSignal) => Promise<void>;
 
@@ -58,8 +58,9 @@ async function main(argv: string[]): Promise<number> {
     controller.abort(new Error('interrupted'));
   };
   process.on('SIGINT', onSigint);
-  installReportWriter();
-  const pipeline = createPipeline();
+  // Results folders carry report.html; from a source checkout without a built webview the
+  // pipeline notes its absence instead of failing the run.
+  const pipeline = createPipeline({ writeReport });
   try {
     await command.run(pipeline, rest, controller.signal);
     return 0;

@@ -1,4 +1,4 @@
-import type { PipelineProgress } from '../pipeline/types.ts';
+import type { PipelineProgress } from '../protocol/pipelineTypes.ts';
 
 /** Prints a table of rows (first row is the header), columns padded to fit. */
 export function table(rows: (string | number)[][]): string {

@@ -149,7 +149,8 @@ export async function buildSequences(source: AsyncIterable<string> | Iterable<st
   for await (const doc of source) {
     signal?.throwIfAborted();
     const side = isEvalDocument(read++, fraction) ? evaluation : detect;
-    if (!side.full) {
+    // An empty document (a chapter with nothing of its own) keeps its index but adds no tokens.
+    if (!side.full && doc.length > 0) {
       const text = separator !== '' && !doc.endsWith(separator) ? doc + separator : doc;
       const raw = await options.tokenize(text);
       const tokens = raw instanceof Int32Array ? raw : Int32Array.from(raw);

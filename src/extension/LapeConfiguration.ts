@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelOptions } from '../protocol/analysisProtocol.ts';
+import { PAPER_LANGUAGES } from '../protocol/paperLanguages.ts';
 import { settingTarget, trustedSetting } from './trustedSetting.ts';
 
 const SECTION = 'languageNeurons';
@@ -55,7 +56,7 @@ export class LapeConfiguration implements vscode.Disposable {
     const c = this.config();
     return {
       budget: c.get<number>('detection.budget', 20_000),
-      languages: c.get<string[]>('detection.languages', ['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja']),
+      languages: c.get<string[]>('detection.languages', [...PAPER_LANGUAGES]),
       perplexity: c.get<boolean>('detection.perplexity', false),
     };
   }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DetectRequest, LanguagesRequest, type CorpusChoice, type LanguageEntry } from '../protocol/analysisProtocol.ts';
+import { PAPER_LANGUAGES } from '../protocol/paperLanguages.ts';
 import type { AnalysisClient } from './AnalysisClient.ts';
 import { checkBudget, parseBudget } from './inputValidation.ts';
 import type { LapeConfiguration } from './LapeConfiguration.ts';
@@ -10,8 +11,6 @@ import { resultsDirFor } from './resultsLocation.ts';
 import { runWithProgress } from './runWithProgress.ts';
 import { showAnalysisError } from './showAnalysisError.ts';
 
-/** The paper's seven languages, shown first. */
-const PAPER = ['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja'];
 
 interface LanguagePick extends vscode.QuickPickItem {
   code: string;
@@ -30,8 +29,8 @@ export function registerDetectCommand(context: vscode.ExtensionContext, deps: { 
   const pickLanguages = async (): Promise<string[] | undefined> => {
     languageCache ??= await client.request(LanguagesRequest).catch(() => undefined);
     const preselected = new Set(config.detection().languages);
-    const known = languageCache ?? [...new Set([...PAPER, ...preselected])].map((code) => ({ code, name: languageName(code) }));
-    const first = [...new Set([...PAPER, ...preselected])];
+    const known = languageCache ?? [...new Set([...PAPER_LANGUAGES, ...preselected])].map((code) => ({ code, name: languageName(code) }));
+    const first = [...new Set([...PAPER_LANGUAGES, ...preselected])];
     const byCode = new Map(known.map((l) => [l.code, l]));
     const item = (code: string): LanguagePick => ({ code, label: byCode.get(code)?.name ?? languageName(code), description: code, picked: preselected.has(code) });
     const items: (LanguagePick | vscode.QuickPickItem)[] = [

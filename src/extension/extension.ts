@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { AnalysisClient } from './AnalysisClient.ts';
+import { registerChartsCommand } from './chartsCommand.ts';
 import { registerDetectCommand } from './detectCommand.ts';
 import { LapeConfiguration } from './LapeConfiguration.ts';
-import { LAPE_PANEL_VIEW_TYPE, LapePanel, type LapePanelDeps } from './LapePanel.ts';
 import { registerModelCommands } from './modelCommands.ts';
 import { ModelState } from './ModelState.ts';
 import { NeuronExplorer } from './NeuronExplorer.ts';
@@ -16,7 +16,6 @@ import { registerSteeringEditorCommands } from './steeringEditorCommands.ts';
 import { registerCompletions } from './completion/LanguageCompletionProvider.ts';
 import { StatusBar } from './StatusBar.ts';
 import { SteeringStore } from './SteeringStore.ts';
-import type { NeuronRef } from '../protocol/webviewMessages.ts';
 
 let analysis: AnalysisClient | undefined;
 
@@ -46,28 +45,11 @@ export function activate(context: vscode.ExtensionContext): void {
   registerDebugState(context, { client, model, results: folders.store, steering });
 
   const explorer = new NeuronExplorer({ results: folders.store, steering, modelState: model });
-  const panelDeps: LapePanelDeps = {
+  context.subscriptions.push(explorer, new StatusBar({ client, model, steering }));
+  registerChartsCommand(context, {
     extensionUri: context.extensionUri, client, results: folders.store,
     revealInTree: (dir, layer, index) => explorer.revealNeuron(dir, layer, index),
-  };
-  context.subscriptions.push(
-    explorer,
-    new StatusBar({ client, model, steering }),
-    vscode.commands.registerCommand('languageNeurons.openCharts', (target?: { dir?: string; neuron?: NeuronRef }) => {
-      if (!folders.store.current && target?.dir === undefined) {
-        void vscode.window.showInformationMessage('No results to chart yet.', 'Detect Language Neurons', 'Open Results Folder…').then((choice) => {
-          if (choice === 'Detect Language Neurons') void vscode.commands.executeCommand('languageNeurons.detect');
-          else if (choice) void vscode.commands.executeCommand('languageNeurons.openResultsFolder');
-        });
-        return;
-      }
-      LapePanel.show(panelDeps, target);
-    }),
-    vscode.window.registerWebviewPanelSerializer(LAPE_PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => LapePanel.revive(panel, panelDeps),
-    }),
-    { dispose: () => LapePanel.disposeInstance() },
-  );
+  });
 
   void folders.reload();
 }

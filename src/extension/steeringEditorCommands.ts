@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { GenerateRequest, type GenerateParams } from '../protocol/analysisProtocol.ts';
 import { forceLanguageSteering } from '../protocol/completionRequest.ts';
-import type { SteeringSpec } from '../pipeline/types.ts';
+import type { SteeringSpec } from '../protocol/pipelineTypes.ts';
 import type { AnalysisClient } from './AnalysisClient.ts';
 import type { ModelState } from './ModelState.ts';
 import type { ResultsStore } from './ResultsStore.ts';

@@ -4,8 +4,6 @@
  */
 export type NeuronSets = number[][][];
 
-export const REFERENCE_LANGUAGES: readonly string[] = Object.freeze(['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja']);
-
 /**
  * Neurons that belong to at least one language, counting a (layer, index) pair once however
  * many languages share it. For the published sets this equals round(layers * n_ff * 0.01),

@@ -1,5 +1,5 @@
 import { LlamaEngine, type EngineContext, type EngineModel } from '../engine/index.ts';
-import type { ModelOptions, PipelineProgress } from './types.ts';
+import type { ModelOptions, PipelineProgress } from '../protocol/pipelineTypes.ts';
 import { resolveModel } from './demoModel.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { PipelinePhase, PipelineProgress } from './types.ts';
+import type { PipelinePhase, PipelineProgress } from '../protocol/pipelineTypes.ts';
 
 /** Turns "n more tokens done" into progress reports with tokens/s and an ETA. */
 export class ProgressMeter {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { writeNeuronPth } from '../lape/formats/pth.ts';
 import { PipelineError } from './PipelineError.ts';
 import { readResults } from './resultsFolder.ts';
-import type { ExportFormat } from './types.ts';
+import type { ExportFormat } from '../protocol/pipelineTypes.ts';
 
 /**
  * Writes a results folder's neurons for other tools: the reference project's `.pth` mask

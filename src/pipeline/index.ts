@@ -12,19 +12,30 @@ import { readResults, readSummary, RESULT_FILES } from './resultsFolder.ts';
 import { runDetection } from './runDetection.ts';
 import { runGenerate } from './runGenerate.ts';
 import { runPerplexity } from './runPerplexity.ts';
-import type { Pipeline } from './types.ts';
+import type { Pipeline, PipelineOptions } from './types.ts';
+import type { ResultsView } from '../protocol/results.ts';
 import { join } from 'node:path';
 
 export type * from './types.ts';
 export { PipelineError } from './PipelineError.ts';
 export { resolveModel, resolveModelPath, demoModelPath } from './demoModel.ts';
 export { fetchModel, type FetchModelOptions } from './models/fetchModel.ts';
-export { setReportWriter } from './reportWriter.ts';
 export { steeringEdits, forceLanguageSpec } from './steeringEdits.ts';
 
 /** The pipeline over one engine session; the CLI and the analysis process each make one. */
-export function createPipeline(): Pipeline {
+export function createPipeline(options: PipelineOptions = {}): Pipeline {
   const session = new EngineSession();
+  // Every operation that writes a results folder ends here, so the report follows the folder.
+  const withReport = async (dir: string, view: ResultsView): Promise<ResultsView> => {
+    if (options.writeReport) {
+      try {
+        await options.writeReport(dir, view);
+      } catch (error) {
+        process.stderr.write(`note: no report.html written in ${dir} (${(error as Error).message})\n`);
+      }
+    }
+    return view;
+  };
   return {
     async modelInfo(o) {
       const facts = await readModelFacts(await resolveModel(o.model, { signal: o.signal }), o.signal);
@@ -43,19 +54,19 @@ export function createPipeline(): Pipeline {
       };
     },
     async detect(o) {
-      const view = await runDetection(session, o);
+      const view = await withReport(o.outDir, await runDetection(session, o));
       if (!o.perplexity) return view;
-      return runPerplexity(session, o.outDir, o);
+      return withReport(o.outDir, await runPerplexity(session, o.outDir, o));
     },
     async reidentify(dir, params) {
       const summary = readSummary(dir);
       const { stats } = readStatsFile(join(dir, RESULT_FILES.stats));
       const { model, corpus, tokens, sequenceLength } = summary;
       // The perplexity matrix belongs to the old neuron sets, so it is dropped.
-      return identifyAndWrite(dir, stats, { model, corpus, tokens, sequenceLength }, params, null);
+      return withReport(dir, await identifyAndWrite(dir, stats, { model, corpus, tokens, sequenceLength }, params, null));
     },
     fetchModel: (name, o) => fetchModel(name, o),
-    perplexity: (dir, o) => runPerplexity(session, dir, o),
+    perplexity: async (dir, o) => withReport(dir, await runPerplexity(session, dir, o)),
     openResults: async (dir) => readResults(dir),
     generate: (req) => runGenerate(session, req),
     async exportResults(dir, format, options = {}) {

@@ -11,7 +11,7 @@ import { RESULT_FILES, ensureDir, readEvalTokens, writeEvalTokens } from './resu
 import { identifyAndWrite } from './identifyAndWrite.ts';
 import { modelTokenization } from './modelTokenization.ts';
 import { ProgressMeter } from './ProgressMeter.ts';
-import type { DetectOptions } from './types.ts';
+import type { DetectOptions } from '../protocol/pipelineTypes.ts';
 
 export const DEFAULT_BUDGET = 20_000;
 export const DEFAULT_EVAL_BUDGET = 4_000;

@@ -1,4 +1,4 @@
-import type { GenerateRequest, GenerateResult, SteeringSpec } from './types.ts';
+import type { GenerateRequest, GenerateResult, SteeringSpec } from '../protocol/pipelineTypes.ts';
 import type { EngineSession } from './EngineSession.ts';
 import { readResults } from './resultsFolder.ts';
 import { forceLanguageSpec, steeringEdits } from './steeringEdits.ts';

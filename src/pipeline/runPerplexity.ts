@@ -5,8 +5,7 @@ import { PipelineError } from './PipelineError.ts';
 import { ProgressMeter } from './ProgressMeter.ts';
 import { pplMatrices } from './resultsBuilder.ts';
 import { readEvalTokens, readResults, writeResults } from './resultsFolder.ts';
-import { tryWriteReport } from './reportWriter.ts';
-import type { ModelOptions, PipelineProgress } from './types.ts';
+import type { ModelOptions, PipelineProgress } from '../protocol/pipelineTypes.ts';
 
 export const PPL_SEED = 1234;
 
@@ -77,7 +76,6 @@ export async function runPerplexity(
   const perplexity: PerplexityResults = { base, deactivated, random, evalTokens, seed: PPL_SEED };
   const next: ResultsView = { neurons, summary: { ...summary, perplexity, ...pplMatrices(perplexity) } };
   writeResults(resultsDir, next);
-  await tryWriteReport(resultsDir, next);
   return next;
 }
 

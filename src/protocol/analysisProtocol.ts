@@ -1,10 +1,9 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { IdentifyParams, ResultsView } from './results.ts';
-// Type-only: erased from every bundle, so the extension host never loads the pipeline.
 import type {
   CorpusChoice, DetectOptions, ExportFormat, GenerateRequest as PipelineGenerateRequest, GenerateResult, ModelInfo, ModelOptions,
   PipelineProgress, SteeringSpec,
-} from '../pipeline/types.ts';
+} from './pipelineTypes.ts';
 
 /**
  * The typed JSON-RPC contract between the extension host (client) and the analysis process

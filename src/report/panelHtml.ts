@@ -1,4 +1,5 @@
 import { escapeHtml } from './htmlEscape.ts';
+import { htmlPage } from './htmlPage.ts';
 
 export interface PanelHtmlOptions {
   /** `webview.cspSource` */
@@ -27,24 +28,15 @@ export function panelHtml(options: PanelHtmlOptions): string {
     `style-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
-  ].join('; ');
+  ];
   const codicons = options.codiconsUri
     ? `\n    <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${escapeHtml(options.codiconsUri)}">`
     : '';
-  return `<!DOCTYPE html>
-<html lang="en">
-  <head>
-    <meta charset="UTF-8">
-    <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-    <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    <link rel="icon" href="data:,">
-    <link rel="stylesheet" href="${escapeHtml(options.styleUri)}">${codicons}
-    <title>${escapeHtml(options.title ?? 'Language neurons')}</title>
-  </head>
-  <body>
-    <div id="lape-root"></div>
-    <script nonce="${escapeHtml(nonce)}" src="${escapeHtml(options.scriptUri)}"></script>
-  </body>
-</html>
-`;
+  return htmlPage({
+    csp,
+    head: `    <link rel="stylesheet" href="${escapeHtml(options.styleUri)}">${codicons}
+    <title>${escapeHtml(options.title ?? 'Language neurons')}</title>`,
+    body: `    <div id="lape-root"></div>
+    <script nonce="${escapeHtml(nonce)}" src="${escapeHtml(options.scriptUri)}"></script>`,
+  });
 }

@@ -1,5 +1,6 @@
 import type { ResultsView } from '../protocol/results.ts';
 import { escapeHtml, escapeInlineCode, inlineJson } from './htmlEscape.ts';
+import { htmlPage } from './htmlPage.ts';
 
 export interface ReportHtmlOptions {
   view: ResultsView;
@@ -19,28 +20,20 @@ const stripSourceMaps = (code: string): string => code.replace(/^\s*\/\/# source
  */
 export function reportHtml(options: ReportHtmlOptions): string {
   const { view, nonce } = options;
-  const csp = ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src 'nonce-${nonce}'`, 'img-src data:', "base-uri 'none'", "form-action 'none'"].join('; ');
+  const csp = ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src 'nonce-${nonce}'`, 'img-src data:', "base-uri 'none'", "form-action 'none'"];
   const title = `Language-specific neurons: ${view.summary.model.fileName}`;
-  return `<!DOCTYPE html>
-<html lang="en">
-  <head>
-    <meta charset="UTF-8">
-    <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-    <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    <link rel="icon" href="data:,">
-    <meta name="generator" content="${escapeHtml(view.summary.tool)}">
+  return htmlPage({
+    csp,
+    head: `    <meta name="generator" content="${escapeHtml(view.summary.tool)}">
     <title>${escapeHtml(title)}</title>
     <style nonce="${nonce}">
 ${escapeInlineCode(stripSourceMaps(options.style), 'style')}
-    </style>
-  </head>
-  <body class="vscode-light lape-report">
-    <div id="lape-root"><p>Rendering the charts needs JavaScript.</p></div>
+    </style>`,
+    bodyAttributes: ' class="vscode-light lape-report"',
+    body: `    <div id="lape-root"><p>Rendering the charts needs JavaScript.</p></div>
     <script type="application/json" id="lape-data">${inlineJson(view)}</script>
     <script nonce="${nonce}">
 ${escapeInlineCode(stripSourceMaps(options.script), 'script')}
-    </script>
-  </body>
-</html>
-`;
+    </script>`,
+  });
 }

@@ -2,12 +2,21 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PAPER_LANGUAGES, findLanguage, listLanguages, resolveLanguage } from '../../src/corpus/languages.ts';
 import { CorpusError } from '../../src/corpus/errors.ts';
+import { PAPER_LANGUAGES as CONTRACT_PAPER_LANGUAGES } from '../../src/protocol/paperLanguages.ts';
+import { readFileSync } from 'node:fs';
 
 const PAPER_UDHR: Record<string, string> = { en: 'eng', zh: 'cmn_hans', fr: 'fra', es: 'spa', vi: 'vie', id: 'ind', ja: 'jpn' };
 
 test('the paper languages are the default list, in the reference order', () => {
   assert.deepEqual([...PAPER_LANGUAGES], ['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja']);
   assert.ok(Object.isFrozen(PAPER_LANGUAGES));
+});
+
+test('the list is defined once: the corpus names the contract\'s list, and the manifest\'s default setting equals it', () => {
+  assert.equal(PAPER_LANGUAGES, CONTRACT_PAPER_LANGUAGES);
+  // package.json cannot import code, so its default is checked against the one list here.
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  assert.deepEqual(manifest.contributes.configuration.properties['languageNeurons.detection.languages'].default, [...PAPER_LANGUAGES]);
 });
 
 test('each paper language resolves to its short code and UDHR declaration', () => {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Pipeline } from '../../pipeline/types.ts';
+import { PAPER_LANGUAGES } from '../../protocol/paperLanguages.ts';
 import { num, parse, positiveInt } from '../cliArgs.ts';
 import { endProgress, printJson, progressPrinter, table } from '../output.ts';
 import { formatResults } from '../printResults.ts';
@@ -17,7 +18,7 @@ export async function demoCommand(pipeline: Pipeline, argv: string[], signal: Ab
   const onProgress = progressPrinter(Boolean(values.quiet) || json);
   const view = await pipeline.detect({
     model: 'demo',
-    languages: ['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja'],
+    languages: [...PAPER_LANGUAGES],
     budget: num(values.budget, 'budget', positiveInt) ?? 12_000,
     evalBudget: 2_000,
     sequenceLength: 256,

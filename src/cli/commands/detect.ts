@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Pipeline } from '../../pipeline/types.ts';
+import { PAPER_LANGUAGES } from '../../protocol/paperLanguages.ts';
 import { list, num, parse, positiveInt, rate, shardArg, UsageError } from '../cliArgs.ts';
 import { endProgress, printJson, progressPrinter } from '../output.ts';
 import { formatResults } from '../printResults.ts';
@@ -18,7 +19,7 @@ export async function detectCommand(pipeline: Pipeline, argv: string[], signal: 
     'activation-bar-ratio': { type: 'string' }, 'gpu-layers': { type: 'string' }, threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' },
   }, false);
   if (!values.model) throw new UsageError('--model is required (a .gguf path, or "demo").');
-  const languages = list(values.langs) ?? ['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja'];
+  const languages = list(values.langs) ?? [...PAPER_LANGUAGES];
   const corpusArg = (values.corpus as string | undefined) ?? 'udhr';
   const corpus = corpusArg === 'udhr' ? { kind: 'udhr' as const } : corpusArg.includes('=') ? { kind: 'pairs' as const, pairs: corpusArg.split(',') } : { kind: 'folder' as const, folder: corpusArg };
   const outDir = resolve((values.out as string | undefined) ?? defaultOut(values.model as string));

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { ExportFormat, Pipeline } from '../../pipeline/types.ts';
+import type { Pipeline } from '../../pipeline/types.ts';
+import type { ExportFormat } from '../../protocol/pipelineTypes.ts';
 import { parse, UsageError } from '../cliArgs.ts';
 import { printJson } from '../output.ts';
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { Pipeline, SteeringSpec } from '../../pipeline/types.ts';
+import type { Pipeline } from '../../pipeline/types.ts';
+import type { SteeringSpec } from '../../protocol/pipelineTypes.ts';
 import { list, num, parse, positiveInt, UsageError } from '../cliArgs.ts';
 import { printJson } from '../output.ts';
 

@@ -1,5 +1,6 @@
 import { readNeuronPth } from '../../lape/formats/pth.ts';
-import { distinctNeuronCount, REFERENCE_LANGUAGES } from '../../lape/neuronSets.ts';
+import { distinctNeuronCount } from '../../lape/neuronSets.ts';
+import { PAPER_LANGUAGES } from '../../protocol/paperLanguages.ts';
 import { parse, UsageError } from '../cliArgs.ts';
 import { printJson, table } from '../output.ts';
 
@@ -12,7 +13,7 @@ export async function importCommand(argv: string[]): Promise<void> {
   if (positionals.length !== 1) throw new UsageError('Give one .pth file: lape import FILE.pth.');
   const neurons = readNeuronPth(positionals[0]);
   // The reference files list languages in this order; files of 6 lists stop before ja.
-  const languages = REFERENCE_LANGUAGES.slice(0, neurons.length);
+  const languages = PAPER_LANGUAGES.slice(0, neurons.length);
   const distinct = distinctNeuronCount(neurons);
   if (values.json) {
     printJson({ neurons, languages, distinct });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LanguageIdentifier } from '../../../src/corpus/index.ts';
+import { identifyLanguage } from '../../../src/corpus/identifyLanguage.ts';
 import type { E2EEnv } from '../support/e2eEnv.ts';
-import type { Workbench } from '../support/Workbench.ts';
+import { UI_STATE_BOUND_MS, type Workbench } from '../support/Workbench.ts';
 import { lapeGenerate } from '../support/lapeCli.ts';
 import { DEFAULT_LANGUAGES } from './detect.ts';
 
@@ -30,22 +30,20 @@ async function editorText(wb: Workbench): Promise<string> {
 
 /**
  * Scenario 3: "Force output language: fr", a prompt in a Markdown file, ghost text, Tab;
- * the inserted text is French to the UDHR language identifier. Then steering goes off.
- * Returns a reason when the extension has no such command yet.
+ * the inserted text is French to the project's language identifier. Then steering goes off.
  */
-export async function steeringScenario(wb: Workbench, env: E2EEnv, note: (line: string) => void = () => {}): Promise<string | undefined> {
+export async function steeringScenario(wb: Workbench, env: E2EEnv, note: (line: string) => void = () => {}): Promise<void> {
   const commands = contributedCommands(env);
-  const force = commands.find((c) => /force output language/i.test(c.title));
-  if (!force) return 'the extension contributes no "Force Output Language" command yet (the completion provider of issue 6)';
+  const force = commands.find((c) => c.command === 'languageNeurons.steering.forceLanguage');
   const toggle = commands.find((c) => c.command === 'languageNeurons.steering.toggle');
+  assert.ok(force, 'the installed extension contributes no languageNeurons.steering.forceLanguage command');
+  assert.ok(toggle, 'the installed extension contributes no languageNeurons.steering.toggle command');
 
   await wb.runCommand(paletteTitle(force));
   // The palette closes and the language pick opens in its place: typing before the pick's
   // title shows would type into the closing palette.
   await wb.waitForQuickInput(/force output language/i);
-  await wb.quickInput().fill('fr');
-  await wb.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: /\bfr\b|French/ }).first().waitFor({ timeout: 15_000 });
-  await wb.page.keyboard.press('Enter');
+  await wb.chooseQuickPickRow('fr', /\bfr\b|French/);
   await wb.quickInputHidden();
 
   const file = join(env.workspace, 'steering.md');
@@ -65,7 +63,7 @@ export async function steeringScenario(wb: Workbench, env: E2EEnv, note: (line: 
   }
   await wb.page.keyboard.press('Enter');
   const editor = wb.page.locator('.editor-instance .monaco-editor').first();
-  await editor.waitFor({ timeout: 15_000 });
+  await editor.waitFor({ timeout: UI_STATE_BOUND_MS });
   await editor.click();
   await wb.page.keyboard.type(PROMPT, { delay: 20 });
 
@@ -79,12 +77,12 @@ export async function steeringScenario(wb: Workbench, env: E2EEnv, note: (line: 
   }
   await wb.screenshot('ghost-text.png');
   await wb.page.keyboard.press('Tab');
-  await ghost.waitFor({ state: 'detached', timeout: 10_000 });
+  await ghost.waitFor({ state: 'detached', timeout: UI_STATE_BOUND_MS });
   const text = await editorText(wb);
   const inserted = text.slice(text.indexOf(PROMPT.trim()) + PROMPT.trim().length).trim();
   assert.ok(inserted.length >= 10, `Tab inserted text: "${inserted}"`);
-  const identifier = await LanguageIdentifier.fromUdhr(DEFAULT_LANGUAGES);
-  const language = identifier.identify(inserted);
+  const languageOf = (s: string) => identifyLanguage(s, { among: DEFAULT_LANGUAGES });
+  const language = languageOf(inserted);
   if (language !== 'fr') {
     // Tell a model that steers badly from an extension that steers wrongly: what does the CLI write?
     const lape = join(env.workspace, '.lape');
@@ -98,15 +96,12 @@ export async function steeringScenario(wb: Workbench, env: E2EEnv, note: (line: 
   // question, answered by the same prompt without steering. Said in the test's output.
   const unsteered = await lapeGenerate(env.root, ['--model', 'demo', '--prompt', PROMPT, '--max-tokens', '32', '--temperature', '0'], 120_000)
     .catch((error: Error) => `(lape generate failed: ${error.message})`);
-  const unsteeredLanguage = identifier.identify(unsteered);
+  const unsteeredLanguage = languageOf(unsteered);
   note(`forced fr: ${JSON.stringify(inserted.slice(0, 60))}; without steering the model writes ${JSON.stringify(unsteered.slice(0, 60))} (${unsteeredLanguage ?? 'no language'})`);
   if (unsteeredLanguage === 'fr') note('the unsteered continuation is French too: this run checks the editor path (command, ghost text, Tab, toggle), not that steering changed the language');
 
-  if (toggle) {
-    await wb.runCommand(paletteTitle(toggle));
-    await wb.statusBarItem().locator('.codicon-zap').waitFor({ state: 'detached', timeout: 15_000 });
-  }
+  await wb.runCommand(paletteTitle(toggle));
+  await wb.statusBarItem().locator('.codicon-zap').waitFor({ state: 'detached', timeout: UI_STATE_BOUND_MS });
   await wb.page.keyboard.press('Control+A');
   await wb.page.keyboard.press('Delete');
-  return undefined;
 }

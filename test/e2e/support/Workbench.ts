@@ -6,6 +6,13 @@ import type { E2EEnv } from './e2eEnv.ts';
 export const EXTENSION_ID = 'language-neurons.language-neurons';
 const CHROMIUM = '/usr/bin/chromium';
 
+/**
+ * How long a step may wait for the UI state it needs (a filtered list, a focused row). A bound,
+ * not an expectation: the step goes on as soon as the state is there, so a machine whose cores
+ * are busy only makes the run slower. Scenario timeouts are minutes, so this stays well inside.
+ */
+export const UI_STATE_BOUND_MS = 120_000;
+
 /** Offline Chromium: every host but loopback resolves to nothing. */
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -111,10 +118,25 @@ export class Workbench {
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('F1');
     const input = this.quickInput();
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(`>${title}`);
-    // Enter only once the focused row is the command: the list filters asynchronously.
-    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor({ timeout: 15_000 });
+    await input.waitFor({ state: 'visible', timeout: UI_STATE_BOUND_MS });
+    await this.chooseQuickPickRow(`>${title}`, title);
+  }
+
+  /**
+   * Types `filter` into the open quick input and presses Enter once the focused row is the
+   * one wanted (`row`). The list filters asynchronously, later the busier the machine, so the
+   * step waits on that state (bounded by UI_STATE_BOUND_MS), never on a guess of the delay.
+   */
+  async chooseQuickPickRow(filter: string, row: string | RegExp, timeoutMs = UI_STATE_BOUND_MS): Promise<void> {
+    await this.quickInput().fill(filter);
+    const focused = this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: row }).first();
+    try {
+      await focused.waitFor({ timeout: timeoutMs });
+    } catch (error) {
+      const value = await this.quickInput().inputValue().catch(() => '(no input)');
+      const shown = await this.page.locator('.quick-input-list .monaco-list-row.focused').first().innerText({ timeout: 1_000 }).catch(() => '(none)');
+      throw new Error(`no focused quick-pick row matching ${String(row)} after ${timeoutMs} ms: the input holds ${JSON.stringify(value)}, the focused row is ${JSON.stringify(shown)}`, { cause: error });
+    }
     await this.page.keyboard.press('Enter');
   }
 

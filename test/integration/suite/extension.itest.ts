@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DebugState } from '../../../src/extension/registerDebugState.ts';
+import type { EventLoopLagState } from '../../../src/extension/registerEventLoopLag.ts';
 import { defineSuite, waitFor } from './defineSuite.ts';
 
 const EXTENSION_ID = 'language-neurons.language-neurons';
@@ -43,7 +44,10 @@ export const run = defineSuite('Language Neurons extension', [
     async run() {
       await activate();
       const pid = await vscode.commands.executeCommand<number>('languageNeurons.debug.analysisPid');
-      assert.equal(typeof pid, 'number');
+      // The pid is the running analysis process the client talks to: alive, not this host.
+      assert.ok(Number.isInteger(pid) && pid > 0 && pid !== process.pid, `analysis pid ${pid}`);
+      assert.equal((await state()).process.pid, pid);
+      assert.equal(process.kill(pid, 0), true, `process ${pid} is alive`);
       process.kill(pid, 'SIGKILL');
       const next = await waitFor('a new analysis process', async () => {
         const s = await state();
@@ -81,11 +85,20 @@ export const run = defineSuite('Language Neurons extension', [
     },
   },
   {
-    name: 'reports the extension host event-loop lag',
+    name: 'measures the extension host event-loop lag while a request to the analysis process runs',
     async run() {
       await activate();
-      const lag = await vscode.commands.executeCommand<{ running: boolean }>('languageNeurons.debug.eventLoopLag');
-      assert.equal(typeof lag.running, 'boolean');
+      const lag = (): Thenable<EventLoopLagState> => vscode.commands.executeCommand<EventLoopLagState>('languageNeurons.debug.eventLoopLag');
+      const before = JSON.stringify((await lag()).last);
+      // Refreshing reopens the workspace's results folder through the analysis process.
+      await vscode.commands.executeCommand('languageNeurons.refreshResults');
+      const report = await waitFor('a lag report of the refresh', async () => {
+        const s = await lag();
+        return !s.running && s.last !== undefined && JSON.stringify(s.last) !== before ? s.last : undefined;
+      });
+      assert.equal(report.label, 'Opening results');
+      assert.ok(report.durationMs >= 0 && report.samples >= 0, JSON.stringify(report));
+      assert.ok(report.maxLagMs >= report.meanLagMs && report.meanLagMs >= 0, JSON.stringify(report));
     },
   },
 ]);
