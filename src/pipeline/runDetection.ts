@@ -10,6 +10,7 @@ import { PipelineError } from './PipelineError.ts';
 import { RESULT_FILES, ensureDir, readEvalTokens, writeEvalTokens } from './resultsFolder.ts';
 import { identifyAndWrite } from './identifyAndWrite.ts';
 import { modelTokenization } from './modelTokenization.ts';
+import { fetchHandbook } from './corpora/fetchHandbook.ts';
 import { ProgressMeter } from './ProgressMeter.ts';
 import type { DetectOptions } from '../protocol/pipelineTypes.ts';
 
@@ -36,6 +37,7 @@ export async function runDetection(session: EngineSession, o: DetectOptions): Pr
     languages: o.languages,
     folder: corpusKind === 'folder' ? o.corpus?.folder : undefined,
     pairs: corpusKind === 'pairs' ? o.corpus?.pairs : undefined,
+    handbook: corpusKind === 'handbook' ? await fetchHandbook({ signal, onProgress }) : undefined,
   });
   const corpus = describeCorpus(spec, split);
   const shard = o.shard ?? { index: 0, count: 1 };
@@ -69,10 +71,11 @@ export async function runDetection(session: EngineSession, o: DetectOptions): Pr
   writeStatsFile(join(o.outDir, RESULT_FILES.stats), { meta, stats });
   onProgress?.({ phase: 'identify', message: 'Identifying language-specific neurons' });
   return identifyAndWrite(o.outDir, stats, {
-    model: { ...meta.model, architecture: model.facts.architecture, nLayer: model.nLayer, nFf: model.nFf },
+    model: { name: o.model, ...meta.model, architecture: model.facts.architecture, nLayer: model.nLayer, nFf: model.nFf },
     corpus,
     tokens,
     sequenceLength: seqLen,
+    tokenBudget: budget,
   }, o.params, null);
 }
 

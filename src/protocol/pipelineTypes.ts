@@ -29,8 +29,12 @@ export interface ModelOptions {
 }
 
 export interface CorpusChoice {
-  /** Built-in UDHR ('udhr', default), a folder of <lang>.txt/.jsonl, or lang=path pairs. */
-  kind: 'udhr' | 'folder' | 'pairs';
+  /**
+   * Built-in UDHR ('udhr', default: small, about 2–3k tokens per language on a real model),
+   * the Debian handbook ('handbook': 224–978 kB of parallel text per language, fetched once
+   * into the cache), a folder of <lang>.txt/.jsonl, or lang=path pairs.
+   */
+  kind: 'udhr' | 'handbook' | 'folder' | 'pairs';
   folder?: string;
   pairs?: string[];
 }

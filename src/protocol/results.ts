@@ -13,6 +13,8 @@
 export const RESULTS_VERSION = 1;
 
 export interface ModelIdentity {
+  /** The model as the user named it: a catalogue name ('gemma-3-270m'), 'builtin', or the path given. */
+  name?: string;
   fileName: string;
   sizeBytes: number;
   headerSha256: string;
@@ -55,6 +57,15 @@ export interface ResultsSummary {
   languages: string[];
   /** Tokens per language used for detection and held out for evaluation. */
   tokens: Record<string, { detect: number; evaluation: number }>;
+  /** The same counts, flat, as scripts read them: detection tokens actually used per language. */
+  tokensPerLanguage?: Record<string, number>;
+  heldOutTokensPerLanguage?: Record<string, number>;
+  /** Detection tokens asked for per language; a language with fewer is named in `warnings`. */
+  tokenBudget?: number;
+  /** [language] → per-layer neuron counts (perLayerCounts keyed by language). */
+  neuronsPerLayer?: Record<string, number[]>;
+  /** What a reader of the figures should know: corpora that ran out before the budget, and the like. */
+  warnings?: string[];
   sequenceLength: number;
   params: IdentifyParams;
   /** The quantile values identification actually used. */

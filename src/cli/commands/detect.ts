@@ -5,10 +5,13 @@ import { list, num, parse, positiveInt, rate, shardArg, UsageError } from '../cl
 import { endProgress, printJson, progressPrinter } from '../output.ts';
 import { formatResults } from '../printResults.ts';
 
-export const detectHelp = `lape detect --model M --langs en,zh,fr [--corpus udhr|DIR|lang=path,...] [--budget N] [--eval-budget N]
+export const detectHelp = `lape detect --model M --langs en,zh,fr [--corpus udhr|handbook|DIR|lang=path,...] [--budget N] [--eval-budget N]
             [--seq-len N] [--out DIR] [--shard i/n] [--ppl] [--top-rate R] [--filter-rate R] [--activation-bar-ratio R] [--json]
   Runs the model over each language's text, counts how often every FFN neuron fires, and
-  identifies language-specific neurons (LAPE). --model demo uses the built-in demo model.
+  identifies language-specific neurons (LAPE). --model takes a .gguf path, a named model
+  (gemma-3-270m, fetched once; see lape fetch) or builtin (the small model shipped with lape).
+  --corpus handbook is the Debian handbook in parallel translations (fetched once with apt-get
+  download; GPL-2+ or CC-BY-SA-3.0); udhr, the default, is small.
   A cancelled run resumes with its finished languages when started again with the same --out.`;
 
 export async function detectCommand(pipeline: Pipeline, argv: string[], signal: AbortSignal): Promise<void> {
@@ -21,7 +24,7 @@ export async function detectCommand(pipeline: Pipeline, argv: string[], signal: 
   if (!values.model) throw new UsageError('--model is required (a .gguf path, or "demo").');
   const languages = list(values.langs) ?? [...PAPER_LANGUAGES];
   const corpusArg = (values.corpus as string | undefined) ?? 'udhr';
-  const corpus = corpusArg === 'udhr' ? { kind: 'udhr' as const } : corpusArg.includes('=') ? { kind: 'pairs' as const, pairs: corpusArg.split(',') } : { kind: 'folder' as const, folder: corpusArg };
+  const corpus = corpusArg === 'udhr' || corpusArg === 'handbook' ? { kind: corpusArg as 'udhr' | 'handbook' } : corpusArg.includes('=') ? { kind: 'pairs' as const, pairs: corpusArg.split(',') } : { kind: 'folder' as const, folder: corpusArg };
   const outDir = resolve((values.out as string | undefined) ?? defaultOut(values.model as string));
   const view = await pipeline.detect({
     model: values.model as string,
