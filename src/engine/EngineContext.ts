@@ -46,6 +46,8 @@ export class EngineContext {
   private readonly outView: Int8Array;
   private disposed = false;
   private lse?: LogSumExpKernel;
+  /** False until a llama_decode completes its whole graph; see EarlyStop. */
+  private logitsValid = false;
   readonly dispatcher: HookDispatcher;
   readonly contextSize: number;
   readonly batchSize: number;
@@ -133,7 +135,8 @@ export class EngineContext {
       }
     }
     let written = 0;
-    this.dispatcher.set(hooks, signal ? () => signal.aborted : undefined);
+    // Without a sink nobody reads these logits, so an observe-only pass may stop early.
+    this.dispatcher.set(hooks, signal ? () => signal.aborted : undefined, sink === undefined);
     try {
       for (let off = 0; off < tokens.length; off += this.batchSize) {
         throwIfAborted(signal);
@@ -144,12 +147,18 @@ export class EngineContext {
           this.outView[i] = outputs === 'all' || off + i === tokens.length - 1 ? 1 : 0;
         }
         this.batch.n_tokens = n;
+        this.dispatcher.beginDecode();
+        this.logitsValid = false;
         const rc = this.api.llama_decode(this.handle, this.batch) as number;
+        const d = this.dispatcher;
+        this.logitsValid = rc === 0 && !d.earlyStop.stopped && !d.aborted && d.error === undefined;
         if (this.dispatcher.error !== undefined) throw this.dispatcher.error;
         if (this.dispatcher.aborted) throw abortError(signal);
         if (rc !== 0) throw new EngineError('decode-failed', `llama_decode failed with code ${rc}.`);
         const outsHere = outputs === 'all' ? n : off + n === tokens.length ? 1 : 0;
         if (outsHere > 0 && sink) {
+          // Never: a pass with a sink does not stop early. Guarded so that it stays so.
+          if (!this.logitsValid) throw this.invalidLogits();
           const ptr = this.api.llama_get_logits(this.handle);
           sink(new Float32Array(koffi.view(ptr, outsHere * nVocab * 4) as ArrayBuffer), written, outsHere);
           written += outsHere;
@@ -194,10 +203,20 @@ export class EngineContext {
     return generateText(this.api, this, prompt, options);
   }
 
-  /** The raw llama_context pointer, for the sampler. */
+  /** The raw llama_context pointer, for the sampler, which reads the last decode's logits. */
   get nativeHandle(): unknown {
     this.assertAlive();
+    if (!this.logitsValid) throw this.invalidLogits();
     return this.handle;
+  }
+
+  /** Whether the last llama_decode computed its logits (it did not if it stopped early or failed). */
+  get hasLogits(): boolean {
+    return this.logitsValid;
+  }
+
+  private invalidLogits(): EngineError {
+    return new EngineError('logits-invalid', `The last pass on ${this.model.facts.fileName} computed no logits (it was asked for none, and stopped after the last layer's activations, or it failed). Decode again with logits before sampling.`);
   }
 
   dispose(): void {

@@ -4,6 +4,7 @@ import { EngineError } from '../errors.ts';
 import type { LlamaApi } from '../native/llamaApi.ts';
 import type { ActivationRecorder } from './ActivationRecorder.ts';
 import { accumulateJs } from './countKernel.ts';
+import { EarlyStop } from './EarlyStop.ts';
 import { WasmCountKernel } from './kernel/WasmCountKernel.ts';
 import { compileEdits, type CompiledEdit, type NeuronEdit } from './neuronEdit.ts';
 
@@ -40,6 +41,9 @@ export class HookDispatcher {
   /** Milliseconds spent handling wanted tensors (copy, count, edit) since the last reset; for the benchmark. */
   handledMs = 0;
   private shouldAbort: () => boolean = () => false;
+  private stopAllowed = false;
+  /** The "done, skip the rest of the graph" state of observe-only passes; see EarlyStop. */
+  readonly earlyStop: EarlyStop;
   aborted = false;
   error: unknown;
 
@@ -52,13 +56,18 @@ export class HookDispatcher {
     if (koffi.offsetof('ggml_tensor_head', 'name') !== NAME_OFFSET || koffi.offsetof('ggml_tensor_head', 'ne') !== NE_OFFSET) {
       throw new EngineError('layout-mismatch', 'Unexpected ggml_tensor layout in this llama.cpp build.');
     }
+    this.earlyStop = new EarlyStop(nLayer);
   }
 
   get active(): boolean {
     return this.recorder !== undefined || this.edits.size > 0;
   }
 
-  set(hooks: Hooks | undefined, shouldAbort?: () => boolean): void {
+  /**
+   * Hooks for the next passes. `logitsUnread`: nobody reads these passes' logits, so an
+   * observe-only pass may stop after the last layer's pre-activation (never with edits).
+   */
+  set(hooks: Hooks | undefined, shouldAbort?: () => boolean, logitsUnread = false): void {
     if (hooks?.recorder && (hooks.recorder.nLayer !== this.nLayer || hooks.recorder.nFf !== this.nFf)) {
       throw new EngineError('bad-argument', `Recorder shape ${hooks.recorder.nLayer} x ${hooks.recorder.nFf} does not match the model (${this.nLayer} x ${this.nFf}).`);
     }
@@ -69,13 +78,26 @@ export class HookDispatcher {
       for (const [layer, list] of this.edits) if (list.some((e) => e.mode === 'set' || e.mode === 'add')) this.upNeeded.add(layer);
     }
     this.shouldAbort = shouldAbort ?? (() => false);
+    this.stopAllowed = logitsUnread && this.recorder !== undefined && this.edits.size === 0;
+    this.earlyStop.begin(false);
     this.aborted = false;
     this.error = undefined;
   }
 
-  /** The C callback body: `bool cb_eval(struct ggml_tensor *t, bool ask, void *user_data)`. */
+  /** Before each llama_decode of a pass. */
+  beginDecode(): void {
+    this.earlyStop.begin(this.stopAllowed);
+  }
+
+  /**
+   * The C callback body: `bool cb_eval(struct ggml_tensor *t, bool ask, void *user_data)`.
+   * In the ask phase `false` means "not wanted"; in the non-ask phase it makes the scheduler
+   * leave the current split.
+   */
   readonly callback = (tensor: unknown, ask: boolean): boolean => {
-    if (this.aborted || this.error !== undefined) return !ask ? false : false;
+    // Stopped early, aborted or failed: a later split's nodes are not wanted, and if this is
+    // a non-ask call (after an abort that came mid-handling) the split is left at once.
+    if (this.earlyStop.afterStop() || this.aborted || this.error !== undefined) return false;
     try {
       const name = koffi.decode(tensor, NAME_OFFSET, 'char', -1) as string;
       const role = this.roleOf(name);
@@ -89,6 +111,7 @@ export class HookDispatcher {
         this.aborted = true;
         return false;
       }
+      if ((role.role === 'pre' || role.role === 'pre+up') && this.earlyStop.handledPre(layer)) return false;
       return true;
     } catch (err) {
       this.error = err;
