@@ -106,8 +106,10 @@ export class HookDispatcher {
    * leave the current split.
    */
   readonly callback = (tensor: unknown, ask: boolean): boolean => {
-    // Stopped early, aborted or failed: a later split's nodes are not wanted, and if this is
-    // a non-ask call (after an abort that came mid-handling) the split is left at once.
+    // After an early stop, an abort or an error (each of which returned false in a non-ask
+    // call, so the scheduler left that split), the only calls still to come are the ask calls
+    // of later splits: false means "not wanted", so they run in one piece and nothing more is
+    // handled. (This line used to read `return !ask ? false : false`.)
     if (this.earlyStop.afterStop() || this.aborted || this.error !== undefined) return false;
     try {
       const name = koffi.decode(tensor, NAME_OFFSET, 'char', -1) as string;
