@@ -27,7 +27,11 @@ type LogitsSink = (logits: Float32Array, firstOutput: number, nOutputs: number) 
 export interface EvaluateOptions {
   /** Which positions get logits. 'all' also makes the last layer compute every row. */
   outputs?: 'all' | 'last';
-  /** Copy the logits out (default true). Statistics need every row computed, not the logits. */
+  /**
+   * Copy the logits out (default true). Statistics need every row computed, not the logits:
+   * without them, an observe-only pass stops right after the last layer's pre-activation and
+   * never computes its logits (see EarlyStop; `hasLogits` is then false).
+   */
   logits?: boolean;
   hooks?: Hooks;
   signal?: AbortSignal;
