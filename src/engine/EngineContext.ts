@@ -4,7 +4,7 @@ import { EngineError, abortError, throwIfAborted } from './errors.ts';
 import type { LlamaApi } from './native/llamaApi.ts';
 import type { EngineModel } from './EngineModel.ts';
 import { HookDispatcher, type Hooks } from './hooks/HookDispatcher.ts';
-import { logSoftmaxAt } from './logits.ts';
+import { LogSumExpKernel } from './kernel/LogSumExpKernel.ts';
 import { generateText, type GenerateOptions, type GeneratedChunk, type StopReason } from './generateText.ts';
 
 export interface ContextOptions {
@@ -21,10 +21,17 @@ export interface ContextOptions {
   exact?: boolean;
 }
 
+/** Receives each llama_decode's logits, a view of llama.cpp's buffer valid only during the call. */
+type LogitsSink = (logits: Float32Array, firstOutput: number, nOutputs: number) => void;
+
 export interface EvaluateOptions {
   /** Which positions get logits. 'all' also makes the last layer compute every row. */
   outputs?: 'all' | 'last';
-  /** Copy the logits out (default true). Statistics need every row computed, not the logits. */
+  /**
+   * Copy the logits out (default true). Statistics need every row computed, not the logits:
+   * without them, an observe-only pass stops right after the last layer's pre-activation and
+   * never computes its logits (see EarlyStop; `hasLogits` is then false).
+   */
   logits?: boolean;
   hooks?: Hooks;
   signal?: AbortSignal;
@@ -42,6 +49,9 @@ export class EngineContext {
   private readonly posView: Int32Array;
   private readonly outView: Int8Array;
   private disposed = false;
+  private lse?: LogSumExpKernel;
+  /** False until a llama_decode completes its whole graph; see EarlyStop. */
+  private logitsValid = false;
   readonly dispatcher: HookDispatcher;
   readonly contextSize: number;
   readonly batchSize: number;
@@ -104,8 +114,18 @@ export class EngineContext {
    * logits of the positions asked for ([position][vocab], flattened).
    */
   decode(tokens: ArrayLike<number>, start: number, options: EvaluateOptions = {}): Float32Array {
+    const { outputs = 'all', logits = true } = options;
+    const nOut = outputs === 'all' ? tokens.length : tokens.length > 0 ? 1 : 0;
+    const nVocab = this.nVocab;
+    const result = new Float32Array(logits ? nOut * nVocab : 0);
+    this.run(tokens, start, options, logits ? (view, first) => result.set(view, first * nVocab) : undefined);
+    return result;
+  }
+
+  /** decode's loop: each batch's logits go to `sink` (none: no logits are read). */
+  private run(tokens: ArrayLike<number>, start: number, options: EvaluateOptions, sink: LogitsSink | undefined): void {
     this.assertAlive();
-    const { signal, hooks, outputs = 'all', logits = true } = options;
+    const { signal, hooks, outputs = 'all' } = options;
     if (start + tokens.length > this.contextSize) {
       throw new EngineError('context-overflow', `${start + tokens.length} tokens do not fit the context of ${this.contextSize}. Use shorter sequences or a larger context size.`);
     }
@@ -118,10 +138,9 @@ export class EngineContext {
         throw new EngineError('bad-argument', `Token ${t} at position ${i} is not in the vocabulary of ${this.model.facts.fileName} (ids 0 to ${nVocab - 1}).`);
       }
     }
-    const nOut = outputs === 'all' ? tokens.length : tokens.length > 0 ? 1 : 0;
-    const result = new Float32Array(logits ? nOut * nVocab : 0);
     let written = 0;
-    this.dispatcher.set(hooks, signal ? () => signal.aborted : undefined);
+    // Without a sink nobody reads these logits, so an observe-only pass may stop early.
+    this.dispatcher.set(hooks, signal ? () => signal.aborted : undefined, sink === undefined);
     try {
       for (let off = 0; off < tokens.length; off += this.batchSize) {
         throwIfAborted(signal);
@@ -132,15 +151,21 @@ export class EngineContext {
           this.outView[i] = outputs === 'all' || off + i === tokens.length - 1 ? 1 : 0;
         }
         this.batch.n_tokens = n;
+        this.dispatcher.beginDecode();
+        this.logitsValid = false;
         const rc = this.api.llama_decode(this.handle, this.batch) as number;
+        const d = this.dispatcher;
+        this.logitsValid = rc === 0 && !d.earlyStop.stopped && !d.aborted && d.error === undefined;
         if (this.dispatcher.error !== undefined) throw this.dispatcher.error;
         if (this.dispatcher.aborted) throw abortError(signal);
         if (rc !== 0) throw new EngineError('decode-failed', `llama_decode failed with code ${rc}.`);
         const outsHere = outputs === 'all' ? n : off + n === tokens.length ? 1 : 0;
-        if (outsHere > 0 && logits) {
+        if (outsHere > 0 && sink) {
+          // Never: a pass with a sink does not stop early. Guarded so that it stays so.
+          if (!this.logitsValid) throw this.invalidLogits();
           const ptr = this.api.llama_get_logits(this.handle);
-          result.set(new Float32Array(koffi.view(ptr, outsHere * nVocab * 4) as ArrayBuffer), written);
-          written += outsHere * nVocab;
+          sink(new Float32Array(koffi.view(ptr, outsHere * nVocab * 4) as ArrayBuffer), written, outsHere);
+          written += outsHere;
         }
       }
     } catch (err) {
@@ -150,7 +175,6 @@ export class EngineContext {
     } finally {
       this.dispatcher.set(undefined);
     }
-    return result;
   }
 
   /** A fresh forward pass over `tokens`; logits for every position (or the last). */
@@ -163,10 +187,17 @@ export class EngineContext {
    * log p(tokens[i+1] | tokens[0..i]) for every i: what perplexity is made of.
    * Every position gets an output, as the reference ppl.py's full forward does.
    */
-  scoreTokens(tokens: ArrayLike<number>, options: Omit<EvaluateOptions, 'outputs'> = {}): Float64Array {
-    const logits = this.evaluate(tokens, { ...options, outputs: 'all' });
+  scoreTokens(tokens: ArrayLike<number>, options: Omit<EvaluateOptions, 'outputs' | 'logits'> = {}): Float64Array {
     const out = new Float64Array(Math.max(0, tokens.length - 1));
-    for (let i = 0; i + 1 < tokens.length; i++) out[i] = logSoftmaxAt(logits, i, this.nVocab, tokens[i + 1]);
+    const nVocab = this.nVocab;
+    // Each batch's rows are read where llama.cpp wrote them, never copied out as a whole
+    // (512 rows x 262,144 floats is 512 MiB on Gemma).
+    this.lse ??= new LogSumExpKernel();
+    const lse = this.lse;
+    this.clear();
+    this.run(tokens, 0, { ...options, outputs: 'all' }, (view, first, n) => {
+      for (let r = 0; r < n && first + r + 1 < tokens.length; r++) out[first + r] = lse.logSoftmaxAt(view, r, nVocab, tokens[first + r + 1]);
+    });
     return out;
   }
 
@@ -176,10 +207,20 @@ export class EngineContext {
     return generateText(this.api, this, prompt, options);
   }
 
-  /** The raw llama_context pointer, for the sampler. */
+  /** The raw llama_context pointer, for the sampler, which reads the last decode's logits. */
   get nativeHandle(): unknown {
     this.assertAlive();
+    if (!this.logitsValid) throw this.invalidLogits();
     return this.handle;
+  }
+
+  /** Whether the last llama_decode computed its logits (it did not if it stopped early or failed). */
+  get hasLogits(): boolean {
+    return this.logitsValid;
+  }
+
+  private invalidLogits(): EngineError {
+    return new EngineError('logits-invalid', `The last pass on ${this.model.facts.fileName} computed no logits (it was asked for none, and stopped after the last layer's activations, or it failed). Decode again with logits before sampling.`);
   }
 
   dispose(): void {

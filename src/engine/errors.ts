@@ -13,6 +13,7 @@ export type EngineErrorCode =
   | 'decode-failed'
   | 'context-overflow'
   | 'disposed'
+  | 'logits-invalid'
   | 'aborted';
 
 export class EngineError extends Error {

@@ -4,8 +4,10 @@ import { EngineError } from '../errors.ts';
 import type { LlamaApi } from '../native/llamaApi.ts';
 import type { ActivationRecorder } from './ActivationRecorder.ts';
 import { accumulateJs } from './countKernel.ts';
+import { EarlyStop } from './EarlyStop.ts';
 import { WasmCountKernel } from './kernel/WasmCountKernel.ts';
 import { compileEdits, type CompiledEdit, type NeuronEdit } from './neuronEdit.ts';
+import { planColumns, type ColumnPlan } from './editColumns.ts';
 
 export interface Hooks {
   /** Observe: count act > 0 and sum act per neuron, for every layer. */
@@ -15,6 +17,7 @@ export interface Hooks {
 
 const NAME_OFFSET = 256; // offsetof(struct ggml_tensor, name), checked in the constructor
 const NE_OFFSET = 16;
+const NB_OFFSET = 48;
 
 type Role = 'pre' | 'up' | 'out' | 'pre+up';
 
@@ -27,6 +30,7 @@ type Role = 'pre' | 'up' | 'out' | 'pre+up';
 export class HookDispatcher {
   private recorder?: ActivationRecorder;
   private edits = new Map<number, CompiledEdit[]>();
+  private plans = new Map<number, ColumnPlan>();
   private upNeeded = new Set<number>();
   private upValues = new Map<number, Float32Array>();
   private buf = new Float32Array(0);
@@ -37,9 +41,19 @@ export class HookDispatcher {
    * from the counting's.
    */
   kernelKind: 'wasm' | 'js' | 'none' = 'wasm';
+  /**
+   * 'columns': edits move only the edited columns between backend and host. 'tensor' moves the
+   * whole FFN tensor both ways, as before; kept for the benchmark and for the test that both agree.
+   */
+  editTransfer: 'columns' | 'tensor' = 'columns';
+  /** Bytes that edits moved between backend and host since the last reset; for tests and the benchmark. */
+  editBytes = 0;
   /** Milliseconds spent handling wanted tensors (copy, count, edit) since the last reset; for the benchmark. */
   handledMs = 0;
   private shouldAbort: () => boolean = () => false;
+  private stopAllowed = false;
+  /** The "done, skip the rest of the graph" state of observe-only passes; see EarlyStop. */
+  readonly earlyStop: EarlyStop;
   aborted = false;
   error: unknown;
 
@@ -49,33 +63,54 @@ export class HookDispatcher {
     private readonly nLayer: number,
     private readonly nFf: number,
   ) {
-    if (koffi.offsetof('ggml_tensor_head', 'name') !== NAME_OFFSET || koffi.offsetof('ggml_tensor_head', 'ne') !== NE_OFFSET) {
+    if (koffi.offsetof('ggml_tensor_head', 'name') !== NAME_OFFSET || koffi.offsetof('ggml_tensor_head', 'ne') !== NE_OFFSET || koffi.offsetof('ggml_tensor_head', 'nb') !== NB_OFFSET) {
       throw new EngineError('layout-mismatch', 'Unexpected ggml_tensor layout in this llama.cpp build.');
     }
+    this.earlyStop = new EarlyStop(nLayer);
   }
 
   get active(): boolean {
     return this.recorder !== undefined || this.edits.size > 0;
   }
 
-  set(hooks: Hooks | undefined, shouldAbort?: () => boolean): void {
+  /**
+   * Hooks for the next passes. `logitsUnread`: nobody reads these passes' logits, so an
+   * observe-only pass may stop after the last layer's pre-activation (never with edits).
+   */
+  set(hooks: Hooks | undefined, shouldAbort?: () => boolean, logitsUnread = false): void {
     if (hooks?.recorder && (hooks.recorder.nLayer !== this.nLayer || hooks.recorder.nFf !== this.nFf)) {
       throw new EngineError('bad-argument', `Recorder shape ${hooks.recorder.nLayer} x ${hooks.recorder.nFf} does not match the model (${this.nLayer} x ${this.nFf}).`);
     }
     this.recorder = hooks?.recorder;
     this.edits = compileEdits(hooks?.edits ?? [], this.nLayer, this.nFf);
+    this.plans = new Map([...this.edits].map(([layer, list]) => [layer, planColumns(list)]));
     this.upNeeded = new Set();
     if (this.ffn.up !== null) {
       for (const [layer, list] of this.edits) if (list.some((e) => e.mode === 'set' || e.mode === 'add')) this.upNeeded.add(layer);
     }
     this.shouldAbort = shouldAbort ?? (() => false);
+    this.stopAllowed = logitsUnread && this.recorder !== undefined && this.edits.size === 0;
+    this.earlyStop.begin(false);
     this.aborted = false;
     this.error = undefined;
   }
 
-  /** The C callback body: `bool cb_eval(struct ggml_tensor *t, bool ask, void *user_data)`. */
+  /** Before each llama_decode of a pass. */
+  beginDecode(): void {
+    this.earlyStop.begin(this.stopAllowed);
+  }
+
+  /**
+   * The C callback body: `bool cb_eval(struct ggml_tensor *t, bool ask, void *user_data)`.
+   * In the ask phase `false` means "not wanted"; in the non-ask phase it makes the scheduler
+   * leave the current split.
+   */
   readonly callback = (tensor: unknown, ask: boolean): boolean => {
-    if (this.aborted || this.error !== undefined) return !ask ? false : false;
+    // After an early stop, an abort or an error (each of which returned false in a non-ask
+    // call, so the scheduler left that split), the only calls still to come are the ask calls
+    // of later splits: false means "not wanted", so they run in one piece and nothing more is
+    // handled. (This line used to read `return !ask ? false : false`.)
+    if (this.earlyStop.afterStop() || this.aborted || this.error !== undefined) return false;
     try {
       const name = koffi.decode(tensor, NAME_OFFSET, 'char', -1) as string;
       const role = this.roleOf(name);
@@ -89,6 +124,7 @@ export class HookDispatcher {
         this.aborted = true;
         return false;
       }
+      if ((role.role === 'pre' || role.role === 'pre+up') && this.earlyStop.handledPre(layer)) return false;
       return true;
     } catch (err) {
       this.error = err;
@@ -118,12 +154,19 @@ export class HookDispatcher {
     return undefined;
   }
 
-  private read(tensor: unknown, intoKernel = false): { data: Float32Array; rowLen: number; nRows: number } {
+  /** ne[0], ne[1] and the row stride of an F32 FFN tensor. */
+  private shape(tensor: unknown): { rowLen: number; nRows: number; rowBytes: number } {
     const type = koffi.decode(tensor, 0, 'int32_t') as number;
     if (type !== 0) throw new EngineError('decode-failed', `FFN tensor is of ggml type ${type}, expected F32.`);
     const ne = koffi.decode(tensor, NE_OFFSET, 'int64_t', 2) as BigInt64Array;
+    const nb = koffi.decode(tensor, NB_OFFSET, 'uint64_t', 2) as BigUint64Array;
     const rowLen = Number(ne[0]);
-    const nRows = Number(ne[1]);
+    if (nb[0] !== 4n || nb[1] !== BigInt(rowLen * 4)) throw new EngineError('decode-failed', 'FFN tensor is not contiguous; this llama.cpp build lays out its graph differently from the one the engine was written for.');
+    return { rowLen, nRows: Number(ne[1]), rowBytes: rowLen * 4 };
+  }
+
+  private read(tensor: unknown, intoKernel = false): { data: Float32Array; rowLen: number; nRows: number } {
+    const { rowLen, nRows } = this.shape(tensor);
     const n = rowLen * nRows;
     let data: Float32Array;
     if (intoKernel) data = this.kernel.preBuffer(n, this.nFf);
@@ -135,51 +178,77 @@ export class HookDispatcher {
     return { data, rowLen, nRows };
   }
 
+  /** Moves the plan's columns (shifted by `colOffset`) of every row between the tensor and `packed`. */
+  private columns(dir: 'get' | 'set', tensor: unknown, packed: Float32Array, plan: ColumnPlan, colOffset: number): void {
+    const { nRows, rowBytes } = this.shape(tensor);
+    const move = dir === 'get' ? this.api.ggml_backend_tensor_get_2d : this.api.ggml_backend_tensor_set_2d;
+    for (const run of plan.runs) {
+      move(tensor, packed.subarray(run.at), (colOffset + run.start) * 4, run.width * 4, nRows, rowBytes, plan.width * 4);
+      this.editBytes += run.width * 4 * nRows;
+    }
+  }
+
   private handle(tensor: unknown, role: Role, layer: number): void {
     const nFf = this.nFf;
     if (role === 'out') {
-      const { data, rowLen, nRows } = this.read(tensor);
-      this.applyEdits(data, rowLen, nRows, layer);
-      this.api.ggml_backend_tensor_set(tensor, data, 0, rowLen * nRows * 4);
+      const plan = this.plans.get(layer)!;
+      if (this.editTransfer === 'tensor') {
+        const { data, rowLen, nRows } = this.read(tensor);
+        this.applyEdits(data, rowLen, nRows, layer, this.edits.get(layer)!.map((e) => e.neurons));
+        this.api.ggml_backend_tensor_set(tensor, data, 0, rowLen * nRows * 4);
+        this.editBytes += 2 * rowLen * nRows * 4;
+        return;
+      }
+      const { nRows } = this.shape(tensor);
+      const packed = this.packedBuffer(nRows * plan.width);
+      this.columns('get', tensor, packed, plan, 0);
+      this.applyEdits(packed, plan.width, nRows, layer, plan.cols);
+      this.columns('set', tensor, packed, plan, 0);
       return;
     }
     const r = this.recorder;
     const observe = (role === 'pre' || role === 'pre+up') && r !== undefined;
-    const useKernel = observe && this.kernelKind === 'wasm' && WasmCountKernel.supports(nFf, this.ffn.family === 'fused-gate-up' ? 2 * nFf : nFf, 0);
-    const { data, rowLen, nRows } = this.read(tensor, useKernel);
-    if (observe && this.kernelKind !== 'none') {
-      if (useKernel) this.kernel.accumulate(nRows, rowLen, 0, r.overZero, r.sumAct, layer * nFf, this.ffn.activation);
-      else accumulateJs(data, nRows, rowLen, 0, nFf, r.overZero, r.sumAct, layer * nFf, this.ffn.activation);
-      r.tokensPerLayer[layer] += nRows;
+    if (observe) {
+      const useKernel = this.kernelKind === 'wasm' && WasmCountKernel.supports(nFf, this.ffn.family === 'fused-gate-up' ? 2 * nFf : nFf, 0);
+      const { data, rowLen, nRows } = this.read(tensor, useKernel);
+      if (this.kernelKind !== 'none') {
+        if (useKernel) this.kernel.accumulate(nRows, rowLen, 0, r.overZero, r.sumAct, layer * nFf, this.ffn.activation);
+        else accumulateJs(data, nRows, rowLen, 0, nFf, r.overZero, r.sumAct, layer * nFf, this.ffn.activation);
+        r.tokensPerLayer[layer] += nRows;
+      }
     }
     if ((role === 'up' || role === 'pre+up') && this.upNeeded.has(layer)) {
-      const offset = this.ffn.family === 'fused-gate-up' ? nFf : 0;
-      // Keep only the up values of edited neurons, row by row, for applyEdits.
-      const edits = this.edits.get(layer) ?? [];
-      const total = edits.reduce((a, e) => a + e.neurons.length, 0);
-      const kept = new Float32Array(total * nRows);
-      for (let t = 0; t < nRows; t++) {
-        let k = t * total;
-        const row = t * rowLen + offset;
-        for (const e of edits) for (const j of e.neurons) kept[k++] = data[row + j];
-      }
+      // Keep only the up values of edited neurons, packed as plan.cols says, for applyEdits.
+      const plan = this.plans.get(layer)!;
+      const kept = new Float32Array(this.shape(tensor).nRows * plan.width);
+      this.columns('get', tensor, kept, plan, this.ffn.family === 'fused-gate-up' ? nFf : 0);
       this.upValues.set(layer, kept);
     }
   }
 
-  private applyEdits(out: Float32Array, rowLen: number, nRows: number, layer: number): void {
-    const edits = this.edits.get(layer) ?? [];
+  private packedBuffer(n: number): Float32Array {
+    if (this.buf.length < n) this.buf = new Float32Array(n);
+    return this.buf.subarray(0, n);
+  }
+
+  /**
+   * Applies the layer's edits to rows of `width` values, where edit k's neuron i is column
+   * cols[k][i]: the whole tensor (cols are the neurons) or the packed edited columns.
+   */
+  private applyEdits(out: Float32Array, width: number, nRows: number, layer: number, cols: readonly Int32Array[]): void {
+    const edits = this.edits.get(layer)!;
+    const plan = this.plans.get(layer)!;
     const up = this.upValues.get(layer);
-    const total = edits.reduce((a, e) => a + e.neurons.length, 0);
     for (let t = 0; t < nRows; t++) {
-      const row = t * rowLen;
-      let k = t * total;
-      for (const e of edits) {
-        const { neurons, values, mode } = e;
-        for (let i = 0; i < neurons.length; i++, k++) {
-          const at = row + neurons[i];
+      const row = t * width;
+      const upRow = t * plan.width;
+      edits.forEach(({ values, mode }, k) => {
+        const c = cols[k];
+        const upCols = plan.cols[k];
+        for (let i = 0; i < c.length; i++) {
+          const at = row + c[i];
           // Without a gate, out is act itself: the "up" factor is 1.
-          const u = up ? up[k] : 1;
+          const u = up ? up[upRow + upCols[i]] : 1;
           switch (mode) {
             case 'zero': out[at] = 0; break;
             case 'scale': out[at] *= values[i]; break;
@@ -187,7 +256,7 @@ export class HookDispatcher {
             case 'add': out[at] += values[i] * u; break;
           }
         }
-      }
+      });
     }
     this.upValues.delete(layer);
   }

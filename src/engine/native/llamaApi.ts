@@ -172,6 +172,8 @@ export function bindLlamaApi(lib: LibraryHandle) {
     ggml_backend_dev_description: f('const char *ggml_backend_dev_description(void *dev)'),
     ggml_backend_tensor_get: f('void ggml_backend_tensor_get(void *tensor, _Out_ void *data, size_t offset, size_t size)'),
     ggml_backend_tensor_set: f('void ggml_backend_tensor_set(void *tensor, const void *data, size_t offset, size_t size)'),
+    ggml_backend_tensor_get_2d: f('void ggml_backend_tensor_get_2d(void *tensor, _Out_ void *data, size_t offset, size_t size, size_t n_copies, size_t stride_tensor, size_t stride_data)'),
+    ggml_backend_tensor_set_2d: f('void ggml_backend_tensor_set_2d(void *tensor, const void *data, size_t offset, size_t size, size_t n_copies, size_t stride_tensor, size_t stride_data)'),
     llama_backend_init: f('void llama_backend_init()'),
     llama_log_set: f('void llama_log_set(ggml_log_callback *cb, void *user_data)'),
     llama_print_system_info: f('const char *llama_print_system_info()'),
