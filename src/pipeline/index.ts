@@ -4,6 +4,7 @@ import { EngineSession } from './EngineSession.ts';
 import { resolveModelPath } from './demoModel.ts';
 import { exportResults } from './exportResults.ts';
 import { exportLora } from './exportLora.ts';
+import { exportControlVector } from './exportControlVector.ts';
 import { identifyAndWrite } from './identifyAndWrite.ts';
 import { PipelineError } from './PipelineError.ts';
 import { readResults, readSummary, RESULT_FILES } from './resultsFolder.ts';
@@ -17,7 +18,7 @@ export type * from './types.ts';
 export { PipelineError } from './PipelineError.ts';
 export { resolveModelPath, demoModelPath } from './demoModel.ts';
 export { setReportWriter } from './reportWriter.ts';
-export { steeringEdits, forceLanguageSpec } from './steeringEdits.ts';
+export { steeringEdits } from './steeringEdits.ts';
 
 /** The pipeline over one engine session; the CLI and the analysis process each make one. */
 export function createPipeline(): Pipeline {
@@ -60,6 +61,7 @@ export function createPipeline(): Pipeline {
         if (!model) throw new PipelineError('bad-argument', 'A LoRA export reads ffn_down from the model: give the model (--model M).');
         return exportLora(dir, options.language, resolveModelPath(model), options.out);
       }
+      if (format === 'control-vector') return exportControlVector(dir, options.language, { strength: options.strength, out: options.out });
       return exportResults(dir, format, options.out);
     },
     dispose: () => session.dispose(),

@@ -1,4 +1,7 @@
 import type { IdentifyParams } from '../protocol/results.ts';
+import type { DiffMeanOptions, ForceRecipeOptions, SteeringMethod, SteeringSpec } from '../protocol/steering.ts';
+
+export type { SteeringSpec } from '../protocol/steering.ts';
 
 /**
  * The operations that both the `lape` CLI and the analysis process run: they open the
@@ -52,27 +55,19 @@ export interface DetectOptions extends ModelOptions {
   onProgress?: (p: PipelineProgress) => void;
 }
 
-export interface SteeringSpec {
-  /** Languages whose neurons are deactivated. */
-  deactivate?: string[];
-  /** Languages whose neurons are activated. */
-  activate?: string[];
-  mode?: 'mean' | 'scale';
-  /** Factor for 'scale'; multiplier of the mean for 'mean' (default 1). */
-  strength?: number;
-  /** Extra neurons picked by hand. */
-  neurons?: { layer: number; index: number; mode: 'zero' | 'mean' | 'scale'; value?: number }[];
-  /** Only layers in [from, to] are edited. */
-  layers?: { from: number; to: number };
-}
-
 export interface GenerateRequest extends ModelOptions {
   resultsDir?: string;
   prompt: string;
   /** Text after the cursor: used with fill-in-the-middle tokens where the model has them. */
   suffix?: string;
-  /** "Force output language": deactivate the other detected languages, activate this one. */
+  /** "Force output language": steer toward this language with `method`. Not with `steering`. */
   force?: string;
+  /** How `force` steers; default 'force-neurons'. */
+  method?: SteeringMethod;
+  /** Parameters of the 'force-neurons' recipe (protocol/steering.ts). */
+  forceOptions?: ForceRecipeOptions;
+  /** Parameters of the 'diffmean' method. */
+  diffMeanOptions?: DiffMeanOptions;
   steering?: SteeringSpec;
   maxTokens?: number;
   temperature?: number;
@@ -99,7 +94,7 @@ export interface ModelInfo {
   backend: string;
 }
 
-export type ExportFormat = 'json' | 'csv' | 'pth' | 'lora';
+export type ExportFormat = 'json' | 'csv' | 'pth' | 'lora' | 'control-vector';
 
 export interface GenerateResult {
   text: string;
@@ -121,7 +116,8 @@ export interface Pipeline {
   perplexity(resultsDir: string, options: ModelOptions & { signal?: AbortSignal; onProgress?: (p: PipelineProgress) => void }): Promise<import('../protocol/results.ts').ResultsView>;
   openResults(resultsDir: string): Promise<import('../protocol/results.ts').ResultsView>;
   generate(request: GenerateRequest): Promise<GenerateResult>;
-  exportResults(resultsDir: string, format: ExportFormat, options?: { language?: string; out?: string; model?: string }): Promise<string[]>;
+  /** 'control-vector' writes the DiffMean direction toward `language` times `strength` (needs residual means). */
+  exportResults(resultsDir: string, format: ExportFormat, options?: { language?: string; out?: string; model?: string; strength?: number }): Promise<string[]>;
   /** Frees the engine and any loaded model. */
   dispose(): void;
 }

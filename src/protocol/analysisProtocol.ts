@@ -3,8 +3,9 @@ import type { IdentifyParams, ResultsView } from './results.ts';
 // Type-only: erased from every bundle, so the extension host never loads the pipeline.
 import type {
   CorpusChoice, DetectOptions, ExportFormat, GenerateRequest as PipelineGenerateRequest, GenerateResult, ModelInfo, ModelOptions,
-  PipelineProgress, SteeringSpec,
+  PipelineProgress,
 } from '../pipeline/types.ts';
+import type { SteeringSpec } from './steering.ts';
 
 /**
  * The typed JSON-RPC contract between the extension host (client) and the analysis process

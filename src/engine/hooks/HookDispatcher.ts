@@ -6,17 +6,26 @@ import type { ActivationRecorder } from './ActivationRecorder.ts';
 import { accumulateJs } from './countKernel.ts';
 import { WasmCountKernel } from './kernel/WasmCountKernel.ts';
 import { compileEdits, type CompiledEdit, type NeuronEdit } from './neuronEdit.ts';
+import type { ResidualRecorder } from './ResidualRecorder.ts';
+import { compileResidualEdits, type ResidualEdit } from './residualEdit.ts';
 
 export interface Hooks {
   /** Observe: count act > 0 and sum act per neuron, for every layer. */
   recorder?: ActivationRecorder;
   edits?: readonly NeuronEdit[];
+  /** Observe: sum the residual stream after each block (`l_out-<il>`). */
+  residualRecorder?: ResidualRecorder;
+  /** Add vectors to the residual stream after chosen blocks, as llama.cpp's control vectors do. */
+  residualEdits?: readonly ResidualEdit[];
 }
+
+/** llama.cpp's name of a block's output, after the control vector is added (build_cvec, then cb(cur, "l_out", il)). */
+const RESIDUAL = 'l_out';
 
 const NAME_OFFSET = 256; // offsetof(struct ggml_tensor, name), checked in the constructor
 const NE_OFFSET = 16;
 
-type Role = 'pre' | 'up' | 'out' | 'pre+up';
+type Role = 'pre' | 'up' | 'out' | 'pre+up' | 'residual';
 
 /**
  * The eval callback of one context. llama.cpp's scheduler asks it, node by node,
@@ -27,6 +36,8 @@ type Role = 'pre' | 'up' | 'out' | 'pre+up';
 export class HookDispatcher {
   private recorder?: ActivationRecorder;
   private edits = new Map<number, CompiledEdit[]>();
+  private residualRecorder?: ResidualRecorder;
+  private residualEdits = new Map<number, Float32Array>();
   private upNeeded = new Set<number>();
   private upValues = new Map<number, Float32Array>();
   private buf = new Float32Array(0);
@@ -48,6 +59,7 @@ export class HookDispatcher {
     private readonly ffn: FfnAdapter,
     private readonly nLayer: number,
     private readonly nFf: number,
+    private readonly nEmbd: number,
   ) {
     if (koffi.offsetof('ggml_tensor_head', 'name') !== NAME_OFFSET || koffi.offsetof('ggml_tensor_head', 'ne') !== NE_OFFSET) {
       throw new EngineError('layout-mismatch', 'Unexpected ggml_tensor layout in this llama.cpp build.');
@@ -55,13 +67,19 @@ export class HookDispatcher {
   }
 
   get active(): boolean {
-    return this.recorder !== undefined || this.edits.size > 0;
+    return this.recorder !== undefined || this.edits.size > 0 || this.residualRecorder !== undefined || this.residualEdits.size > 0;
   }
 
   set(hooks: Hooks | undefined, shouldAbort?: () => boolean): void {
     if (hooks?.recorder && (hooks.recorder.nLayer !== this.nLayer || hooks.recorder.nFf !== this.nFf)) {
       throw new EngineError('bad-argument', `Recorder shape ${hooks.recorder.nLayer} x ${hooks.recorder.nFf} does not match the model (${this.nLayer} x ${this.nFf}).`);
     }
+    const rr = hooks?.residualRecorder;
+    if (rr && (rr.nLayer !== this.nLayer || rr.nEmbd !== this.nEmbd)) {
+      throw new EngineError('bad-argument', `Residual recorder shape ${rr.nLayer} x ${rr.nEmbd} does not match the model (${this.nLayer} x ${this.nEmbd}).`);
+    }
+    this.residualEdits = compileResidualEdits(hooks?.residualEdits ?? [], this.nLayer, this.nEmbd);
+    this.residualRecorder = rr;
     this.recorder = hooks?.recorder;
     this.edits = compileEdits(hooks?.edits ?? [], this.nLayer, this.nFf);
     this.upNeeded = new Set();
@@ -100,6 +118,10 @@ export class HookDispatcher {
     const dash = name.lastIndexOf('-');
     if (dash < 0) return undefined;
     const base = name.slice(0, dash);
+    if (base === RESIDUAL) {
+      const wanted = this.residualRecorder !== undefined || this.residualEdits.has(Number(name.slice(dash + 1)));
+      return wanted ? { role: 'residual' } : undefined;
+    }
     const ffn = this.ffn;
     if (base === ffn.pre) {
       if (ffn.family === 'fused-gate-up') {
@@ -137,6 +159,18 @@ export class HookDispatcher {
 
   private handle(tensor: unknown, role: Role, layer: number): void {
     const nFf = this.nFf;
+    if (role === 'residual') {
+      const { data, rowLen, nRows } = this.read(tensor);
+      if (rowLen !== this.nEmbd) throw new EngineError('decode-failed', `${RESIDUAL}-${layer} has rows of ${rowLen} values, expected n_embd ${this.nEmbd}.`);
+      // Observed before the edit: the recorder sees the model's own residual stream.
+      this.residualRecorder?.accumulate(layer, data, nRows);
+      const v = this.residualEdits.get(layer);
+      if (v) {
+        for (let t = 0; t < nRows; t++) for (let i = 0, row = t * rowLen; i < rowLen; i++) data[row + i] += v[i];
+        this.api.ggml_backend_tensor_set(tensor, data, 0, rowLen * nRows * 4);
+      }
+      return;
+    }
     if (role === 'out') {
       const { data, rowLen, nRows } = this.read(tensor);
       this.applyEdits(data, rowLen, nRows, layer);
