@@ -12,6 +12,11 @@ export interface ReferenceForwardOptions {
    * `act` in place.
    */
   edit?: (layer: number, act: Float32Array, up: Float32Array, token: number) => void;
+  /**
+   * Called once per layer and position with the block's output (the residual stream that
+   * llama.cpp names `l_out-<layer>`), before the next block reads it. Change `x` in place.
+   */
+  residual?: (layer: number, x: Float64Array, token: number) => void;
 }
 
 export interface ReferenceForwardResult {
@@ -89,6 +94,7 @@ export function referenceForward(weights: SyntheticWeights, tokens: number[], op
       for (let j = 0; j < F; j++) m[j] = act[j] * up[j];
       const down = matVec(W(p + 'ffn_down.weight'), m, E);
       for (let i = 0; i < E; i++) x[t][i] += down[i];
+      options.residual?.(il, x[t], t);
     }
     gatePre.push(layerGate);
   }
