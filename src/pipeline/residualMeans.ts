@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResidualEdit } from '../engine/index.ts';
+import type { ResidualEdit, ResidualRecorder } from '../engine/index.ts';
 import { RESIDUAL_MEANS_FILE, type ResidualMeansFile } from '../protocol/results.ts';
 import type { DiffMeanSteering } from '../protocol/steering.ts';
 import { PipelineError } from './PipelineError.ts';
@@ -35,8 +35,7 @@ export function writeResidualMeans(path: string, m: ResidualMeans): void {
   writeJsonAtomic(path, file);
 }
 
-export function readResidualMeans(dir: string): ResidualMeans {
-  const path = residualMeansPath(dir);
+export function readResidualMeans(dir: string, path = residualMeansPath(dir)): ResidualMeans {
   if (!existsSync(path)) {
     throw new PipelineError('no-results', `${path} is missing: DiffMean steering needs the residual means. Run detection again with --residual-means into this folder.`);
   }
@@ -91,4 +90,28 @@ export function diffMeanResidualEdits(m: ResidualMeans, d: DiffMeanSteering): Re
     layer,
     vector: dir.subarray(layer * m.nEmbd, (layer + 1) * m.nEmbd).map((x) => x * d.strength),
   }));
+}
+
+/** Where detection keeps one language's residual means until all languages are done. */
+export function residualPartialPath(outDir: string, partialDir: string, lang: string): string {
+  return join(outDir, partialDir, `${lang}.residual.json`);
+}
+
+/** One language's means from a recorder that saw its detection tokens. */
+export function residualMeansOf(rec: ResidualRecorder, lang: string, modelHeaderSha256: string): ResidualMeans {
+  const means = new Float32Array(rec.nLayer * rec.nEmbd);
+  for (let layer = 0; layer < rec.nLayer; layer++) means.set(rec.mean(layer), layer * rec.nEmbd);
+  return { modelHeaderSha256, languages: [lang], nLayer: rec.nLayer, nEmbd: rec.nEmbd, tokens: [rec.tokensPerLayer[0]], means: [means] };
+}
+
+/** Reads the per-language partial files of `languages` and writes them as one residual-means.json. */
+export function mergeResidualPartials(outDir: string, partialDir: string, languages: readonly string[]): void {
+  const parts = languages.map((l) => readResidualMeans(outDir, residualPartialPath(outDir, partialDir, l)));
+  const first = parts[0];
+  writeResidualMeans(residualMeansPath(outDir), {
+    ...first,
+    languages: [...languages],
+    tokens: parts.map((p) => p.tokens[0]),
+    means: parts.map((p) => p.means[0]),
+  });
 }

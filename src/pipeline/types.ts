@@ -51,6 +51,8 @@ export interface DetectOptions extends ModelOptions {
   params?: Partial<IdentifyParams>;
   /** Also compute the perplexity matrix after identification. */
   perplexity?: boolean;
+  /** Also record each language's mean residual stream after every block (residual-means.json), for DiffMean steering. */
+  residualMeans?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: PipelineProgress) => void;
 }
