@@ -127,7 +127,9 @@ export function registerSteeringEditorCommands(context: vscode.ExtensionContext,
     const to = await pickLanguage('… continued in', from);
     if (!to) return;
     const { text } = promptAt(editor);
-    const spec: SteeringSpec = { deactivate: [from], activate: [to], mode: 'mean' };
+    // The prompt's language is known here: the Force recipe deactivates only it.
+    const langs = results.current?.view.summary.languages ?? [from, to];
+    const spec = forceLanguageSpec(langs, to, { source: from, deactivate: 'source' });
     const out = await generate(text, spec, `${languageName(from)} deactivated, ${languageName(to)} activated`);
     if (out === undefined) return;
     const plain = await generate(text, undefined, 'Generating without steering');
