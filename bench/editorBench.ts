@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AnalysisClient } from '../src/extension/AnalysisClient.ts';
 import { EventLoopLagMonitor, type LagReport } from '../src/extension/EventLoopLagMonitor.ts';
-import { completionRequest, forceLanguageSteering } from '../src/protocol/completionRequest.ts';
+import { completionRequest } from '../src/protocol/completionRequest.ts';
+import { forceLanguageSpec } from '../src/protocol/steering.ts';
 import { DetectRequest, GenerateRequest } from '../src/protocol/analysisProtocol.ts';
 
 export interface LatencyFigures {
@@ -53,7 +54,7 @@ async function latencies(client: AnalysisClient, model: string, resultsDir: stri
   const first: number[] = [];
   const whole: number[] = [];
   for (const prefix of prompts(n)) {
-    const request = completionRequest({ model, resultsDir, prefix, suffix: '', steering: steered ? forceLanguageSteering(['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja'], 'fr') : undefined });
+    const request = completionRequest({ model, resultsDir, prefix, suffix: '', steering: steered ? forceLanguageSpec(['en', 'zh', 'fr', 'es', 'vi', 'id', 'ja'], 'fr') : undefined });
     const t0 = performance.now();
     let tFirst = 0;
     await client.request(GenerateRequest, request, { background: true, onText: () => { if (!tFirst) tFirst = performance.now(); } });

@@ -63,7 +63,7 @@ export class EngineContext {
     private readonly onDispose: () => void,
   ) {
     const facts = model.facts;
-    this.dispatcher = new HookDispatcher(api, facts.ffn, facts.nLayer, model.nFf);
+    this.dispatcher = new HookDispatcher(api, facts.ffn, facts.nLayer, model.nFf, facts.nEmbd);
     this.callbackHandle = koffi.register(this.dispatcher.callback, 'ggml_backend_sched_eval_callback *');
     const p = api.llama_context_default_params() as Record<string, unknown>;
     const batchSize = options.batchSize ?? 512;
@@ -205,6 +205,21 @@ export class EngineContext {
   generate(prompt: ArrayLike<number>, options: GenerateOptions = {}): AsyncGenerator<GeneratedChunk, StopReason> {
     this.assertAlive();
     return generateText(this.api, this, prompt, options);
+  }
+
+  /**
+   * llama.cpp's own control vector (`llama_set_adapter_cvec`): `data` holds n_embd floats
+   * for each block from 1 (block 0 never gets one), added to the output of blocks
+   * [from, to]. `null` removes it.
+   */
+  setControlVector(data: Float32Array | null, from = 1, to = this.model.facts.nLayer - 1): void {
+    this.assertAlive();
+    const nEmbd = this.model.facts.nEmbd;
+    if (data && data.length !== nEmbd * (this.model.facts.nLayer - 1)) {
+      throw new EngineError('bad-argument', `A control vector for ${this.model.facts.fileName} has ${nEmbd} x ${this.model.facts.nLayer - 1} values (blocks 1 to ${this.model.facts.nLayer - 1}), got ${data.length}.`);
+    }
+    const rc = this.api.llama_set_adapter_cvec(this.handle, data, data ? data.length : 0, nEmbd, data ? from : -1, data ? to : -1) as number;
+    if (rc !== 0) throw new EngineError('bad-argument', `llama.cpp refused the control vector for ${this.model.facts.fileName} (see its log).`);
   }
 
   /** The raw llama_context pointer, for the sampler, which reads the last decode's logits. */

@@ -15,8 +15,16 @@ export interface GenerateOptions {
   seed?: number;
   stop?: string[];
   hooks?: Hooks;
+  /**
+   * Which forward passes `hooks` apply to: 'all' (default); 'prompt', the prompt's positions
+   * but its last; 'generated', the positions whose outputs are sampled (the prompt's last
+   * position, which yields the first token, and every generated token).
+   */
+  hookPositions?: HookPositions;
   signal?: AbortSignal;
 }
+
+export type HookPositions = 'all' | 'prompt' | 'generated';
 
 export interface GeneratedChunk {
   token: number;
@@ -29,7 +37,8 @@ export type StopReason = 'max-tokens' | 'end-of-generation' | 'stop-string' | 'c
 /**
  * Streams the continuation of `prompt`, one token at a time, through llama.cpp's sampler
  * chain. Between tokens it yields to the event loop, so an abort stops it within one
- * token. The hooks apply to the prompt and to every generated token.
+ * token. The hooks apply where `hookPositions` says: the prompt is then evaluated in two
+ * decodes, its last token alone, so that the hooks switch between the two phases.
  */
 export async function* generateText(
   api: LlamaApi,
@@ -37,7 +46,7 @@ export async function* generateText(
   prompt: ArrayLike<number>,
   options: GenerateOptions = {},
 ): AsyncGenerator<GeneratedChunk, StopReason> {
-  const { maxTokens = 64, signal, hooks, stop = [] } = options;
+  const { maxTokens = 64, signal, hooks, stop = [], hookPositions = 'all' } = options;
   if (prompt.length === 0) throw new EngineError('bad-argument', 'The prompt has no tokens.');
   const sampler = buildSampler(api, ctx.nVocab, options);
   const model = ctx.model;
@@ -45,7 +54,13 @@ export async function* generateText(
   let text = '';
   try {
     ctx.clear();
-    ctx.decode(prompt, 0, { outputs: 'last', hooks, signal });
+    const generatedHooks = hookPositions === 'prompt' ? undefined : hooks;
+    if (hookPositions === 'all') ctx.decode(prompt, 0, { outputs: 'last', hooks, signal });
+    else {
+      const head = prompt.length - 1;
+      if (head > 0) ctx.decode(Array.prototype.slice.call(prompt, 0, head), 0, { outputs: 'last', logits: false, hooks: hookPositions === 'prompt' ? hooks : undefined, signal });
+      ctx.decode([prompt[head]], head, { outputs: 'last', hooks: generatedHooks, signal });
+    }
     let pos = prompt.length;
     for (let i = 0; i < maxTokens; i++) {
       if (signal?.aborted) throw abortError(signal);
@@ -60,7 +75,7 @@ export async function* generateText(
       if (i + 1 === maxTokens) break;
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (signal?.aborted) throw abortError(signal);
-      ctx.decode([token], pos, { outputs: 'last', hooks, signal });
+      ctx.decode([token], pos, { outputs: 'last', hooks: generatedHooks, signal });
       pos++;
     }
     return 'max-tokens';

@@ -1,5 +1,5 @@
 import { Emitter, type Event } from 'vscode-jsonrpc';
-import type { SteeringSpec } from '../protocol/analysisProtocol.ts';
+import type { SteeringSpec } from '../protocol/steering.ts';
 
 export type NeuronEdit = NonNullable<SteeringSpec['neurons']>[number];
 
@@ -60,7 +60,7 @@ export class SteeringStore {
   effectiveSpec(): SteeringSpec | undefined {
     if (!this.value.enabled) return undefined;
     const { spec } = this.findActive();
-    const empty = !spec.activate?.length && !spec.deactivate?.length && !spec.neurons?.length;
+    const empty = !spec.activate?.length && !spec.deactivate?.length && !spec.subtract?.length && !spec.neurons?.length && !spec.diffMean;
     return empty ? undefined : structuredClone(spec);
   }
 

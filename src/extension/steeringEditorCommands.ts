@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { GenerateRequest, type GenerateParams } from '../protocol/analysisProtocol.ts';
-import { forceLanguageSteering } from '../protocol/completionRequest.ts';
-import type { SteeringSpec } from '../protocol/pipelineTypes.ts';
+import { forceLanguageSpec } from '../protocol/steering.ts';
+import type { SteeringSpec } from '../protocol/steering.ts';
 import type { AnalysisClient } from './AnalysisClient.ts';
 import type { ModelState } from './ModelState.ts';
 import type { ResultsStore } from './ResultsStore.ts';
@@ -44,7 +44,7 @@ export function registerSteeringEditorCommands(context: vscode.ExtensionContext,
       void vscode.window.showErrorMessage(`"${target}" is not among the detected languages (${langs.join(', ')}).`);
       return;
     }
-    await steering.putSet({ name: `Force ${target}`, spec: forceLanguageSteering(langs, target) });
+    await steering.putSet({ name: `Force ${target}`, spec: forceLanguageSpec(langs, target) });
     await steering.setEnabled(true);
   };
 
@@ -87,7 +87,7 @@ export function registerSteeringEditorCommands(context: vscode.ExtensionContext,
     let at = end;
     // Stream into the editor, one edit at a time, so that undo takes the whole continuation back.
     let pending = Promise.resolve();
-    await generate(text, forceLanguageSteering(langs, target), `Continuing in ${languageName(target)}`, (chunk) => {
+    await generate(text, forceLanguageSpec(langs, target), `Continuing in ${languageName(target)}`, (chunk) => {
       pending = pending.then(async () => {
         const ok = await editor.edit((b) => b.insert(at, chunk), { undoStopBefore: false, undoStopAfter: false });
         if (ok) at = editor.document.positionAt(editor.document.offsetAt(at) + chunk.length);
@@ -108,7 +108,7 @@ export function registerSteeringEditorCommands(context: vscode.ExtensionContext,
     const spec = steering.effectiveSpec() ?? (await (async () => {
       const target = await pickLanguage('Steering is off: compare with "Force output language"…');
       const langs = results.current?.view.summary.languages;
-      return target && langs ? forceLanguageSteering(langs, target) : undefined;
+      return target && langs ? forceLanguageSpec(langs, target) : undefined;
     })());
     if (!spec) return;
     const { text } = promptAt(editor);
@@ -127,7 +127,9 @@ export function registerSteeringEditorCommands(context: vscode.ExtensionContext,
     const to = await pickLanguage('… continued in', from);
     if (!to) return;
     const { text } = promptAt(editor);
-    const spec: SteeringSpec = { deactivate: [from], activate: [to], mode: 'mean' };
+    // The prompt's language is known here: the Force recipe deactivates only it.
+    const langs = results.current?.view.summary.languages ?? [from, to];
+    const spec = forceLanguageSpec(langs, to, { source: from, deactivate: 'source' });
     const out = await generate(text, spec, `${languageName(from)} deactivated, ${languageName(to)} activated`);
     if (out === undefined) return;
     const plain = await generate(text, undefined, 'Generating without steering');

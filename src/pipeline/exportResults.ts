@@ -10,7 +10,7 @@ import type { ExportFormat } from '../protocol/pipelineTypes.ts';
  * (neuron[lang][layer] as int64 tensors, loadable with torch.load), JSON, or CSV with one
  * row per (language, neuron). Returns the files written.
  */
-export function exportResults(resultsDir: string, format: Exclude<ExportFormat, 'lora'>, out?: string): string[] {
+export function exportResults(resultsDir: string, format: Exclude<ExportFormat, 'lora' | 'control-vector'>, out?: string): string[] {
   const { summary, neurons } = readResults(resultsDir);
   const target = (ext: string) => resolve(out ?? join(resultsDir, `neurons.${ext}`));
   switch (format) {
@@ -37,6 +37,6 @@ export function exportResults(resultsDir: string, format: Exclude<ExportFormat, 
       return [path];
     }
     default:
-      throw new PipelineError('bad-argument', `Unknown export format "${String(format)}": use json, csv, pth or lora.`);
+      throw new PipelineError('bad-argument', `Unknown export format "${String(format)}": use json, csv, pth, lora or control-vector.`);
   }
 }

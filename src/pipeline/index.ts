@@ -6,6 +6,7 @@ import { fetchModel } from './models/fetchModel.ts';
 import { MODEL_CATALOGUE } from '../protocol/modelCatalogue.ts';
 import { exportResults } from './exportResults.ts';
 import { exportLora } from './exportLora.ts';
+import { exportControlVector } from './exportControlVector.ts';
 import { identifyAndWrite } from './identifyAndWrite.ts';
 import { PipelineError } from './PipelineError.ts';
 import { readResults, readSummary, RESULT_FILES } from './resultsFolder.ts';
@@ -20,7 +21,7 @@ export type * from './types.ts';
 export { PipelineError } from './PipelineError.ts';
 export { resolveModel, resolveModelPath, demoModelPath } from './demoModel.ts';
 export { fetchModel, type FetchModelOptions } from './models/fetchModel.ts';
-export { steeringEdits, forceLanguageSpec } from './steeringEdits.ts';
+export { steeringEdits } from './steeringEdits.ts';
 
 /** The pipeline over one engine session; the CLI and the analysis process each make one. */
 export function createPipeline(options: PipelineOptions = {}): Pipeline {
@@ -75,6 +76,7 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
         if (!model) throw new PipelineError('bad-argument', 'A LoRA export reads ffn_down from the model: give the model (--model M).');
         return exportLora(dir, options.language, await resolveModel(model), options.out);
       }
+      if (format === 'control-vector') return exportControlVector(dir, options.language, { strength: options.strength, out: options.out });
       return exportResults(dir, format, options.out);
     },
     dispose: () => session.dispose(),

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ActivationRecorder, type EngineContext, type EngineModel } from '../engine/index.ts';
+import { ActivationRecorder, ResidualRecorder, type EngineContext, type EngineModel } from '../engine/index.ts';
 import { buildSequences, createCorpusSpec, describeCorpus, openCorpus, type CorpusEntry } from '../corpus/index.ts';
 import { readStatsFile, writeStatsFile, type StatsFile, type StatsFileMeta } from '../lape/formats/statsFile.ts';
 import type { ActivationStats } from '../lape/languageStats.ts';
@@ -11,6 +11,7 @@ import { RESULT_FILES, ensureDir, readEvalTokens, writeEvalTokens } from './resu
 import { identifyAndWrite } from './identifyAndWrite.ts';
 import { modelTokenization } from './modelTokenization.ts';
 import { fetchHandbook } from './corpora/fetchHandbook.ts';
+import { mergeResidualPartials, residualMeansOf, residualPartialPath, writeResidualMeans } from './residualMeans.ts';
 import { ProgressMeter } from './ProgressMeter.ts';
 import type { DetectOptions } from '../protocol/pipelineTypes.ts';
 
@@ -51,24 +52,28 @@ export async function runDetection(session: EngineSession, o: DetectOptions): Pr
     sequenceLength: seqLen,
     shards: 1,
   };
+  const residual = o.residualMeans === true;
+  if (residual && shard.count > 1) throw new PipelineError('bad-argument', 'Residual means are not recorded in sharded runs: drop --residual-means or --shard.');
   ensureDir(join(o.outDir, RESULT_FILES.partialDir));
   const meter = new ProgressMeter('detect', budget * spec.entries.length, onProgress);
   const perLanguage: StatsFile[] = [];
   const tokens: Record<string, { detect: number; evaluation: number }> = {};
   for (const entry of spec.entries) {
-    const done = resumeLanguage(o.outDir, entry, meta, shard);
+    const missingResidual = residual && !existsSync(residualPartialPath(o.outDir, RESULT_FILES.partialDir, entry.language.code));
+    const done = missingResidual ? undefined : resumeLanguage(o.outDir, entry, meta, shard);
     if (done) {
       perLanguage.push(done.file);
       tokens[entry.language.code] = done.tokens;
       meter.skip(budget, `${entry.language.code}: already done, resumed`);
       continue;
     }
-    const result = await detectLanguage(model, ctx, entry, { ...split, shard, outDir: o.outDir, meta, meter, signal });
+    const result = await detectLanguage(model, ctx, entry, { ...split, shard, outDir: o.outDir, meta, meter, signal, residual });
     perLanguage.push(result.file);
     tokens[entry.language.code] = result.tokens;
   }
   const stats: ActivationStats = { nLayer: model.nLayer, nFf: model.nFf, languages: perLanguage.map((f) => f.stats.languages[0]) };
   writeStatsFile(join(o.outDir, RESULT_FILES.stats), { meta, stats });
+  if (residual) mergeResidualPartials(o.outDir, RESULT_FILES.partialDir, spec.entries.map((e) => e.language.code));
   onProgress?.({ phase: 'identify', message: 'Identifying language-specific neurons' });
   return identifyAndWrite(o.outDir, stats, {
     model: { name: o.model, ...meta.model, architecture: model.facts.architecture, nLayer: model.nLayer, nFf: model.nFf },
@@ -109,6 +114,8 @@ interface LanguageRun {
   meta: StatsFileMeta;
   meter: ProgressMeter;
   signal?: AbortSignal;
+  /** Also record the mean residual stream after each block (DiffMean). */
+  residual: boolean;
 }
 
 async function detectLanguage(model: EngineModel, ctx: EngineContext, entry: CorpusEntry, run: LanguageRun) {
@@ -128,10 +135,11 @@ async function detectLanguage(model: EngineModel, ctx: EngineContext, entry: Cor
   }
   writeEvalTokens(run.outDir, { language: lang, sequences: seqs.evaluation.map((s) => Array.from(s)) });
   const rec = new ActivationRecorder(model.nLayer, model.nFf);
+  const residual = run.residual ? new ResidualRecorder(model.nLayer, model.facts.nEmbd) : undefined;
   for (let i = 0; i < seqs.detect.length; i++) {
     if (i % run.shard.count !== run.shard.index) continue;
     const seq = seqs.detect[i];
-    ctx.evaluate(seq, { outputs: 'all', logits: false, hooks: { recorder: rec }, signal });
+    ctx.evaluate(seq, { outputs: 'all', logits: false, hooks: { recorder: rec, residualRecorder: residual }, signal });
     meter.add(seq.length, lang);
     // Let cancellation and progress messages through between sequences.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -141,6 +149,7 @@ async function detectLanguage(model: EngineModel, ctx: EngineContext, entry: Cor
     meta: run.meta,
     stats: { nLayer: model.nLayer, nFf: model.nFf, languages: [{ lang, tokens: rec.tokens, overZero: rec.overZero, sumAct: rec.sumAct }] },
   };
+  if (residual) writeResidualMeans(residualPartialPath(run.outDir, RESULT_FILES.partialDir, lang), residualMeansOf(residual, lang, model.facts.headerSha256));
   writeStatsFile(partialPath(run.outDir, lang, run.shard), file);
   return { file, tokens: { detect: rec.tokens, evaluation: seqs.evalTokens } };
 }

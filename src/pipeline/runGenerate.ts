@@ -1,9 +1,11 @@
-import type { GenerateRequest, GenerateResult, SteeringSpec } from '../protocol/pipelineTypes.ts';
+import type { GenerateRequest, GenerateResult } from '../protocol/pipelineTypes.ts';
 import type { EngineSession } from './EngineSession.ts';
 import { readResults } from './resultsFolder.ts';
-import { forceLanguageSpec, steeringEdits } from './steeringEdits.ts';
+import { steeringEdits } from './steeringEdits.ts';
 import { PipelineError } from './PipelineError.ts';
-import type { EngineModel } from '../engine/index.ts';
+import { diffMeanResidualEdits, readResidualMeans } from './residualMeans.ts';
+import type { EngineModel, Hooks, HookPositions, ResidualEdit } from '../engine/index.ts';
+import { methodSpec, type SteeringSpec } from '../protocol/steering.ts';
 
 /** prefix + suffix in the model's FIM layout where it has FIM tokens; else the prefix alone. */
 function promptTokens(model: EngineModel, prefix: string, suffix: string | undefined): Int32Array {
@@ -15,21 +17,43 @@ function promptTokens(model: EngineModel, prefix: string, suffix: string | undef
   return Int32Array.from([...head, fim.prefix, ...pre, fim.suffix, ...suf, fim.middle]);
 }
 
-/** Continues a prompt, steered by a results folder's neurons when asked. */
+/**
+ * The spec a request stands for: `force` through its method's recipe, else `steering`.
+ * Neuron edits come from the results folder's neuron sets; a DiffMean part from its
+ * residual means.
+ */
+function steeringHooks(req: GenerateRequest, model: EngineModel): { hooks?: Hooks; positions: HookPositions } {
+  if (req.force && req.steering) throw new PipelineError('bad-argument', 'Give either a language to force (--force) or a steering set, not both.');
+  if (!req.force && !req.steering) return { positions: 'all' };
+  if (!req.resultsDir) throw new PipelineError('bad-argument', 'Steering needs a results folder (--results DIR) with detected neurons.');
+  const { summary, neurons } = readResults(req.resultsDir);
+  if (summary.model.headerSha256 !== model.facts.headerSha256) {
+    throw new PipelineError('model-mismatch', `${req.resultsDir} was made with ${summary.model.fileName}, not ${model.facts.fileName}.`);
+  }
+  if (req.force && !neurons.languages.includes(req.force)) {
+    throw new PipelineError('bad-argument', `"${req.force}" is not among the detected languages (${neurons.languages.join(', ')}).`);
+  }
+  const spec: SteeringSpec = req.force
+    ? methodSpec(req.method ?? 'force-neurons', neurons.languages, req.force, { force: req.forceOptions, diffMean: req.diffMeanOptions })
+    : req.steering!;
+  const edits = steeringEdits(neurons, spec);
+  let residualEdits: ResidualEdit[] = [];
+  if (spec.diffMean) {
+    const means = readResidualMeans(req.resultsDir);
+    if (means.modelHeaderSha256 !== model.facts.headerSha256) {
+      throw new PipelineError('model-mismatch', `${req.resultsDir}'s residual means were made with another model than ${model.facts.fileName}. Run detection again with --residual-means.`);
+    }
+    residualEdits = diffMeanResidualEdits(means, spec.diffMean);
+  }
+  const hooks = edits.length || residualEdits.length ? { edits, residualEdits } : undefined;
+  return { hooks, positions: spec.positions ?? 'all' };
+}
+
+/** Continues a prompt, steered by a results folder's neurons or residual means when asked. */
 export async function runGenerate(session: EngineSession, req: GenerateRequest): Promise<GenerateResult> {
   const { signal } = req;
   const model = await session.getModel(req, signal);
-  let spec: SteeringSpec | undefined = req.steering;
-  let edits;
-  if (req.force || spec) {
-    if (!req.resultsDir) throw new PipelineError('bad-argument', 'Steering needs a results folder (--results DIR) with detected neurons.');
-    const { summary, neurons } = readResults(req.resultsDir);
-    if (summary.model.headerSha256 !== model.facts.headerSha256) {
-      throw new PipelineError('model-mismatch', `${req.resultsDir} was made with ${summary.model.fileName}, not ${model.facts.fileName}.`);
-    }
-    if (req.force) spec = { ...forceLanguageSpec(neurons, req.force, spec?.strength ?? 1), ...(spec?.layers ? { layers: spec.layers } : {}) };
-    edits = steeringEdits(neurons, spec!);
-  }
+  const { hooks, positions } = steeringHooks(req, model);
   const prompt = promptTokens(model, req.prompt, req.suffix);
   const maxTokens = req.maxTokens ?? 64;
   const ctx = await session.getContext(req, Math.min(model.facts.contextLength || 4096, Math.max(512, prompt.length + maxTokens)), signal);
@@ -43,7 +67,8 @@ export async function runGenerate(session: EngineSession, req: GenerateRequest):
     repeatPenalty: req.repeatPenalty,
     seed: req.seed,
     stop: req.stop,
-    hooks: edits && edits.length ? { edits } : undefined,
+    hooks,
+    hookPositions: positions,
     signal,
   });
   for (;;) {

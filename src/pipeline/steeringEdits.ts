@@ -1,22 +1,17 @@
 import type { NeuronEdit } from '../engine/index.ts';
 import type { NeuronSets } from '../protocol/results.ts';
+import type { SteeringSpec } from '../protocol/steering.ts';
 import { PipelineError } from './PipelineError.ts';
-import type { SteeringSpec } from './types.ts';
+
+type Planned = { layer: number; index: number; mode: NeuronEdit['mode']; value: number };
 
 /**
- * "Force output language X", the paper's recipe: deactivate the neurons of every other
- * detected language and set X's neurons to their mean activation on X's text.
- */
-export function forceLanguageSpec(sets: NeuronSets, language: string, strength = 1): SteeringSpec {
-  if (!sets.languages.includes(language)) {
-    throw new PipelineError('bad-argument', `"${language}" is not among the detected languages (${sets.languages.join(', ')}).`);
-  }
-  return { activate: [language], deactivate: sets.languages.filter((l) => l !== language), mode: 'mean', strength };
-}
-
-/**
- * The engine edits a steering set stands for. A neuron that is both activated and
- * deactivated (it belongs to two languages) is activated: the target language wins.
+ * The engine edits a steering spec stands for, over a results folder's neuron sets.
+ *
+ * A neuron can belong to several languages, so the spec's parts are written in a fixed
+ * order and a later writer wins: deactivate, then subtract, then activate, then hand-picked
+ * neurons. So the target language wins over the languages it shares neurons with, and a
+ * neuron picked by hand wins over all.
  */
 export function steeringEdits(sets: NeuronSets, spec: SteeringSpec): NeuronEdit[] {
   const langIndex = (l: string) => {
@@ -26,38 +21,53 @@ export function steeringEdits(sets: NeuronSets, spec: SteeringSpec): NeuronEdit[
   };
   const inRange = (layer: number) => !spec.layers || (layer >= spec.layers.from && layer <= spec.layers.to);
   const details = new Map(sets.selected.map((n) => [`${n.layer}:${n.index}`, n]));
-  // key -> [mode, value]; later writers win, and activation is written last.
-  const plan = new Map<string, { layer: number; index: number; mode: NeuronEdit['mode']; value: number }>();
+  // A mean that silently became 0 would turn "activate" into "deactivate".
+  const meanOf = (layer: number, j: number, li: number): number => {
+    const m = details.get(`${layer}:${j}`)?.means[li];
+    if (m === undefined || !Number.isFinite(m)) {
+      throw new PipelineError(
+        'bad-argument',
+        `neurons.json has no mean activation of ${sets.languages[li]} for neuron ${layer}:${j}. Re-identify the results folder (lape reidentify DIR) to rewrite it.`,
+      );
+    }
+    return m;
+  };
+  const plan = new Map<string, Planned>();
   const put = (layer: number, index: number, mode: NeuronEdit['mode'], value: number) => {
     if (inRange(layer)) plan.set(`${layer}:${index}`, { layer, index, mode, value });
   };
-  for (const l of spec.deactivate ?? []) {
-    sets.neurons[langIndex(l)].forEach((idx, layer) => idx.forEach((j) => put(layer, j, 'zero', 0)));
-  }
-  const strength = spec.strength ?? 1;
-  for (const l of spec.activate ?? []) {
+  const eachNeuron = (l: string, f: (layer: number, j: number, li: number) => void) => {
     const li = langIndex(l);
-    sets.neurons[li].forEach((idx, layer) =>
-      idx.forEach((j) => {
-        if ((spec.mode ?? 'mean') === 'scale') put(layer, j, 'scale', strength);
-        else put(layer, j, 'set', strength * (details.get(`${layer}:${j}`)?.means[li] ?? 0));
-      }),
-    );
+    sets.neurons[li].forEach((idx, layer) => idx.forEach((j) => inRange(layer) && f(layer, j, li)));
+  };
+
+  for (const l of spec.deactivate ?? []) eachNeuron(l, (layer, j) => put(layer, j, 'zero', 0));
+  const beta = spec.subtractStrength ?? 1;
+  for (const l of spec.subtract ?? []) eachNeuron(l, (layer, j, li) => put(layer, j, 'add', -beta * meanOf(layer, j, li)));
+  const strength = spec.strength ?? 1;
+  const mode = spec.mode ?? 'mean';
+  for (const l of spec.activate ?? []) {
+    eachNeuron(l, (layer, j, li) => {
+      if (mode === 'scale') put(layer, j, 'scale', strength);
+      else put(layer, j, mode === 'add' ? 'add' : 'set', strength * meanOf(layer, j, li));
+    });
   }
   for (const n of spec.neurons ?? []) {
     if (n.mode === 'zero') put(n.layer, n.index, 'zero', 0);
     else if (n.mode === 'scale') put(n.layer, n.index, 'scale', n.value ?? strength);
     else {
       const d = details.get(`${n.layer}:${n.index}`);
-      const mean = n.value ?? (d ? Math.max(...d.langs.map((li) => d.means[li])) : undefined);
-      if (mean === undefined) throw new PipelineError('bad-argument', `Neuron ${n.layer}:${n.index} has no known mean activation; give a value.`);
-      put(n.layer, n.index, 'set', mean);
+      const mean = n.value ?? (d && d.langs.length > 0 ? Math.max(...d.langs.map((li) => d.means[li])) : undefined);
+      if (mean === undefined || !Number.isFinite(mean)) {
+        throw new PipelineError('bad-argument', `Neuron ${n.layer}:${n.index} has no known mean activation; give a value.`);
+      }
+      put(n.layer, n.index, n.mode === 'add' ? 'add' : 'set', mean);
     }
   }
   return groupByLayer([...plan.values()]);
 }
 
-function groupByLayer(items: { layer: number; index: number; mode: NeuronEdit['mode']; value: number }[]): NeuronEdit[] {
+function groupByLayer(items: Planned[]): NeuronEdit[] {
   const out = new Map<string, { layer: number; mode: NeuronEdit['mode']; neurons: number[]; values: number[] }>();
   for (const it of items.sort((a, b) => a.layer - b.layer || a.index - b.index)) {
     const key = `${it.layer}:${it.mode}`;

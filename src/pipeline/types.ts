@@ -37,7 +37,8 @@ export interface Pipeline {
   perplexity(resultsDir: string, options: ModelOptions & { signal?: AbortSignal; onProgress?: (p: PipelineProgress) => void }): Promise<ResultsView>;
   openResults(resultsDir: string): Promise<ResultsView>;
   generate(request: GenerateRequest): Promise<GenerateResult>;
-  exportResults(resultsDir: string, format: ExportFormat, options?: { language?: string; out?: string; model?: string }): Promise<string[]>;
+  /** 'control-vector' writes the DiffMean direction toward `language` times `strength` (needs residual means). */
+  exportResults(resultsDir: string, format: ExportFormat, options?: { language?: string; out?: string; model?: string; strength?: number }): Promise<string[]>;
   /** Frees the engine and any loaded model. */
   dispose(): void;
 }

@@ -2,8 +2,9 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { IdentifyParams, ResultsView } from './results.ts';
 import type {
   CorpusChoice, DetectOptions, ExportFormat, GenerateRequest as PipelineGenerateRequest, GenerateResult, ModelInfo, ModelOptions,
-  PipelineProgress, SteeringSpec,
+  PipelineProgress,
 } from './pipelineTypes.ts';
+import type { SteeringSpec } from './steering.ts';
 
 /**
  * The typed JSON-RPC contract between the extension host (client) and the analysis process

@@ -1,4 +1,5 @@
-import type { GenerateRequest, SteeringSpec } from '../pipeline/types.ts';
+import type { GenerateRequest } from '../pipeline/types.ts';
+import type { SteeringSpec } from './steering.ts';
 
 /**
  * How an editor completion becomes a generate request, shared by the extension's inline
@@ -44,11 +45,6 @@ export function completionRequest(input: CompletionInput): CompletionRequest {
     temperature: 0,
     stop: ['\n\n'],
   };
-}
-
-/** The steering set of "Force output language: X": the paper's recipe. */
-export function forceLanguageSteering(languages: readonly string[], target: string, strength = 1): SteeringSpec {
-  return { activate: [target], deactivate: languages.filter((l) => l !== target), mode: 'mean', strength };
 }
 
 /** Ghost text is the continuation up to the stop string, without it. */

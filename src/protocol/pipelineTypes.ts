@@ -1,4 +1,5 @@
 import type { IdentifyParams } from './results.ts';
+import type { DiffMeanOptions, ForceRecipeOptions, SteeringMethod, SteeringSpec } from './steering.ts';
 
 /**
  * The data that the pipeline's operations take and give back: the `lape` CLI passes them
@@ -54,31 +55,27 @@ export interface DetectOptions extends ModelOptions {
   params?: Partial<IdentifyParams>;
   /** Also compute the perplexity matrix after identification. */
   perplexity?: boolean;
+  /** Also record each language's mean residual stream after every block (residual-means.json), for DiffMean steering. */
+  residualMeans?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: PipelineProgress) => void;
 }
 
-export interface SteeringSpec {
-  /** Languages whose neurons are deactivated. */
-  deactivate?: string[];
-  /** Languages whose neurons are activated. */
-  activate?: string[];
-  mode?: 'mean' | 'scale';
-  /** Factor for 'scale'; multiplier of the mean for 'mean' (default 1). */
-  strength?: number;
-  /** Extra neurons picked by hand. */
-  neurons?: { layer: number; index: number; mode: 'zero' | 'mean' | 'scale'; value?: number }[];
-  /** Only layers in [from, to] are edited. */
-  layers?: { from: number; to: number };
-}
+export type { SteeringSpec } from './steering.ts';
 
 export interface GenerateRequest extends ModelOptions {
   resultsDir?: string;
   prompt: string;
   /** Text after the cursor: used with fill-in-the-middle tokens where the model has them. */
   suffix?: string;
-  /** "Force output language": deactivate the other detected languages, activate this one. */
+  /** "Force output language": steer toward this language with `method`. Not with `steering`. */
   force?: string;
+  /** How `force` steers; default 'force-neurons'. */
+  method?: SteeringMethod;
+  /** Parameters of the 'force-neurons' recipe (protocol/steering.ts). */
+  forceOptions?: ForceRecipeOptions;
+  /** Parameters of the 'diffmean' method. */
+  diffMeanOptions?: DiffMeanOptions;
   steering?: SteeringSpec;
   maxTokens?: number;
   temperature?: number;
@@ -105,7 +102,7 @@ export interface ModelInfo {
   backend: string;
 }
 
-export type ExportFormat = 'json' | 'csv' | 'pth' | 'lora';
+export type ExportFormat = 'json' | 'csv' | 'pth' | 'lora' | 'control-vector';
 
 export interface GenerateResult {
   text: string;

@@ -5,6 +5,7 @@
  *   neurons.json      NeuronSets: the selected neurons with their LAPE and probabilities
  *   stats.lapestats   activation statistics (src/lape/formats/statsFile.ts), for re-identification
  *   report.html       the same charts as the extension's panel, self-contained
+ *   residual-means.json  ResidualMeansFile (below), only when detection was asked for it
  *
  * Plain data only: this file is shared by the CLI, the analysis process, the extension
  * host and the webview.
@@ -107,3 +108,22 @@ export interface ResultsView {
   summary: ResultsSummary;
   neurons: NeuronSets;
 }
+
+/**
+ * residual-means.json: per language, the mean residual stream after each block over its
+ * detection tokens, what DiffMean steering and control-vector export are made of.
+ */
+export interface ResidualMeansFile {
+  version: 1;
+  /** headerSha256 of the model they were computed on. */
+  modelHeaderSha256: string;
+  languages: string[];
+  nLayer: number;
+  nEmbd: number;
+  /** Detection tokens per language, in `languages` order. */
+  tokens: number[];
+  /** Base64 of little-endian float32 values, [language][layer][n_embd]. */
+  means: string;
+}
+
+export const RESIDUAL_MEANS_FILE = 'residual-means.json';

@@ -7,7 +7,8 @@ import { createPipeline, demoModelPath } from '../../src/pipeline/index.ts';
 import type { Pipeline } from '../../src/pipeline/types.ts';
 import { identifyLanguage } from '../../src/corpus/identifyLanguage.ts';
 import { PAPER_LANGUAGES } from '../../src/protocol/paperLanguages.ts';
-import { completionRequest, forceLanguageSteering } from '../../src/protocol/completionRequest.ts';
+import { completionRequest } from '../../src/protocol/completionRequest.ts';
+import { forceLanguageSpec } from '../../src/protocol/steering.ts';
 import { mvicunaPrompts } from '../../scripts/demo-model/mvicunaPrompts.ts';
 
 // Acceptance (issues 4 and 6), run by `npm run test:acceptance`: steering on the committed demo
@@ -33,7 +34,7 @@ const languageOf = (text: string) => identifyLanguage(text, { among: LANGS });
 
 const prompts = () => mvicunaPrompts(LANGS, PROMPTS_PER_LANGUAGE);
 
-async function continuation(prompt: string, steering?: ReturnType<typeof forceLanguageSteering>): Promise<string> {
+async function continuation(prompt: string, steering?: ReturnType<typeof forceLanguageSpec>): Promise<string> {
   const req = completionRequest({ model: 'demo', resultsDir, prefix: prompt, suffix: '', steering, settings: { maxTokens: 24 } });
   return (await pipeline.generate({ ...req, stop: undefined })).text;
 }
@@ -45,7 +46,7 @@ for (const target of ['fr', 'zh', 'es']) {
     const all = prompts().filter((p) => p.lang !== target);
     for (const p of all) {
       if (languageOf(await continuation(p.text)) === target) plain++;
-      if (languageOf(await continuation(p.text, forceLanguageSteering(LANGS, target))) === target) forced++;
+      if (languageOf(await continuation(p.text, forceLanguageSpec(LANGS, target))) === target) forced++;
     }
     console.log(`# ${target}: unsteered ${plain}/${all.length}, forced ${forced}/${all.length}`);
     assert.ok(forced > plain, `forced ${forced} vs unsteered ${plain} of ${all.length}`);

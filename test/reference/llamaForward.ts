@@ -13,6 +13,11 @@ export interface ReferenceForwardOptions {
    * `act` in place.
    */
   edit?: (layer: number, act: Float32Array, up: Float32Array, token: number) => void;
+  /**
+   * Called once per layer and position with the block's output (the residual stream that
+   * llama.cpp names `l_out-<layer>`), before the next block reads it. Change `x` in place.
+   */
+  residual?: (layer: number, x: Float64Array, token: number) => void;
 }
 
 export interface ReferenceForwardResult {
@@ -99,6 +104,7 @@ export function referenceForward(weights: SyntheticWeights, tokens: number[], op
       let down = matVec(W(p + 'ffn_down.weight'), m, E);
       if (gemma3) down = rmsNorm(down, W(p + 'post_ffw_norm.weight'), h.normEps);
       for (let i = 0; i < E; i++) x[t][i] += down[i];
+      options.residual?.(il, x[t], t);
     }
     gatePre.push(layerGate);
   }

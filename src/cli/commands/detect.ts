@@ -6,19 +6,20 @@ import { endProgress, printJson, progressPrinter } from '../output.ts';
 import { formatResults } from '../printResults.ts';
 
 export const detectHelp = `lape detect --model M --langs en,zh,fr [--corpus udhr|handbook|DIR|lang=path,...] [--budget N] [--eval-budget N]
-            [--seq-len N] [--out DIR] [--shard i/n] [--ppl] [--top-rate R] [--filter-rate R] [--activation-bar-ratio R] [--json]
+            [--seq-len N] [--out DIR] [--shard i/n] [--ppl] [--residual-means] [--top-rate R] [--filter-rate R] [--activation-bar-ratio R] [--json]
   Runs the model over each language's text, counts how often every FFN neuron fires, and
   identifies language-specific neurons (LAPE). --model takes a .gguf path, a named model
   (gemma-3-270m, fetched once; see lape fetch) or builtin (the small model shipped with lape).
   --corpus handbook is the Debian handbook in parallel translations (fetched once with apt-get
   download; GPL-2+ or CC-BY-SA-3.0); udhr, the default, is small.
-  A cancelled run resumes with its finished languages when started again with the same --out.`;
+  A cancelled run resumes with its finished languages when started again with the same --out.
+  --residual-means also records each language's mean residual stream (for generate --method diffmean).`;
 
 export async function detectCommand(pipeline: Pipeline, argv: string[], signal: AbortSignal): Promise<void> {
   const { values } = parse('detect', argv, {
     model: { type: 'string', short: 'm' }, langs: { type: 'string', short: 'l' }, corpus: { type: 'string' },
     budget: { type: 'string' }, 'eval-budget': { type: 'string' }, 'seq-len': { type: 'string' }, out: { type: 'string', short: 'o' },
-    shard: { type: 'string' }, ppl: { type: 'boolean' }, 'top-rate': { type: 'string' }, 'filter-rate': { type: 'string' },
+    shard: { type: 'string' }, ppl: { type: 'boolean' }, 'residual-means': { type: 'boolean' }, 'top-rate': { type: 'string' }, 'filter-rate': { type: 'string' },
     'activation-bar-ratio': { type: 'string' }, 'gpu-layers': { type: 'string' }, threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' },
   }, false);
   if (!values.model) throw new UsageError('--model is required (a .gguf path, or "demo").');
@@ -38,6 +39,7 @@ export async function detectCommand(pipeline: Pipeline, argv: string[], signal: 
     outDir,
     shard: shardArg(values.shard),
     perplexity: Boolean(values.ppl),
+    residualMeans: Boolean(values['residual-means']),
     params: {
       topRate: num(values['top-rate'], 'top-rate', rate),
       filterRate: num(values['filter-rate'], 'filter-rate', rate),

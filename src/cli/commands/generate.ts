@@ -1,28 +1,71 @@
 import { resolve } from 'node:path';
 import type { Pipeline } from '../../pipeline/types.ts';
-import type { SteeringSpec } from '../../protocol/pipelineTypes.ts';
+import { STEERING_METHODS, type ActivateMode, type ForceRecipeOptions, type LayerRange, type SteeringMethod, type SteeringPositions, type SteeringSpec } from '../../protocol/steering.ts';
 import { list, num, parse, positiveInt, UsageError } from '../cliArgs.ts';
 import { printJson } from '../output.ts';
 
-export const generateHelp = `lape generate --model M|demo --prompt TEXT [--results DIR] [--force LANG] [--deactivate LANGS]
-              [--activate LANGS --mode mean|scale --strength X] [--max-tokens N] [--temperature T] [--seed S] [--json]
-  Continues the prompt, steered by the neurons of a results folder. --json prints {"text": "..."},
-  the continuation only.`;
+export const generateHelp = `lape generate --model M|demo --prompt TEXT [--results DIR] [--max-tokens N] [--temperature T] [--seed S] [--json]
+              [--force LANG [--method force-neurons|diffmean] [--source LANG] [--deactivate-others|--deactivate-source|--no-deactivate]]
+              [--deactivate LANGS] [--activate LANGS] [--subtract LANGS --beta B]
+              [--mode mean|scale|add] [--strength X] [--layers FROM-TO] [--positions all|prompt|generated]
+  Continues the prompt, steered by a results folder. --force X steers toward X with --method: force-neurons
+  (default: X's neurons set to strength x their mean, the other languages' deactivated) or diffmean (adds
+  strength x the DiffMean direction to the residual stream; needs detect --residual-means). --json prints
+  {"text": "..."}, the continuation only.`;
+
+const MODES: readonly string[] = ['mean', 'scale', 'add'];
+const POSITIONS: readonly string[] = ['all', 'prompt', 'generated'];
+
+function layerRange(value: unknown): LayerRange | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)-(\d+)$/.exec(String(value));
+  if (!m || Number(m[1]) > Number(m[2])) throw new UsageError(`--layers must be FROM-TO with FROM <= TO (e.g. 4-12), got "${String(value)}".`);
+  return { from: Number(m[1]), to: Number(m[2]) };
+}
+
+function oneOf<T extends string>(value: unknown, name: string, allowed: readonly string[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(String(value))) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${String(value)}".`);
+  return value as T;
+}
 
 export async function generateCommand(pipeline: Pipeline, argv: string[], signal: AbortSignal): Promise<void> {
   const { values } = parse('generate', argv, {
     model: { type: 'string', short: 'm' }, prompt: { type: 'string', short: 'p' }, results: { type: 'string', short: 'r' },
-    force: { type: 'string' }, deactivate: { type: 'string' }, activate: { type: 'string' }, mode: { type: 'string' },
-    strength: { type: 'string' }, 'max-tokens': { type: 'string', short: 'n' }, temperature: { type: 'string' },
+    force: { type: 'string' }, method: { type: 'string' }, source: { type: 'string' },
+    'deactivate-others': { type: 'boolean' }, 'deactivate-source': { type: 'boolean' }, 'no-deactivate': { type: 'boolean' },
+    deactivate: { type: 'string' }, activate: { type: 'string' }, subtract: { type: 'string' }, beta: { type: 'string' },
+    mode: { type: 'string' }, strength: { type: 'string' }, layers: { type: 'string' }, positions: { type: 'string' },
+    'max-tokens': { type: 'string', short: 'n' }, temperature: { type: 'string' },
     'top-k': { type: 'string' }, 'top-p': { type: 'string' }, 'repeat-penalty': { type: 'string' }, seed: { type: 'string' },
   }, false);
   if (!values.model) throw new UsageError('--model is required (a .gguf path, or "demo").');
   if (values.prompt === undefined) throw new UsageError('--prompt is required.');
-  const mode = values.mode as string | undefined;
-  if (mode !== undefined && mode !== 'mean' && mode !== 'scale') throw new UsageError(`--mode must be mean or scale, got "${mode}".`);
+  const mode = oneOf<ActivateMode>(values.mode, 'mode', MODES);
+  const positions = oneOf<SteeringPositions>(values.positions, 'positions', POSITIONS);
+  const method = oneOf<SteeringMethod>(values.method, 'method', STEERING_METHODS);
+  const strength = num(values.strength, 'strength');
+  const beta = num(values.beta, 'beta');
+  const layers = layerRange(values.layers);
+  const force = values.force as string | undefined;
   const deactivate = list(values.deactivate);
   const activate = list(values.activate);
-  const steering: SteeringSpec | undefined = deactivate || activate ? { deactivate, activate, mode: mode as 'mean' | 'scale' | undefined, strength: num(values.strength, 'strength') } : undefined;
+  const subtract = list(values.subtract);
+  const choices = ['deactivate-others', 'deactivate-source', 'no-deactivate'].filter((k) => values[k]);
+  if (choices.length > 1) throw new UsageError(`Give at most one of --${choices.join(', --')}.`);
+  if (force && (deactivate || activate || subtract)) throw new UsageError('--force chooses the languages itself: drop --deactivate, --activate and --subtract, or drop --force.');
+  if (!force && (method || values.source || choices.length)) throw new UsageError('--method, --source and the --deactivate-* choices go with --force X.');
+  let steering: SteeringSpec | undefined;
+  if (!force && (deactivate || activate || subtract)) {
+    steering = { deactivate, activate, subtract, mode, strength, subtractStrength: beta, layers, positions };
+  }
+  const forceOptions: ForceRecipeOptions | undefined = force
+    ? {
+      source: values.source as string | undefined,
+      deactivate: values['deactivate-source'] ? 'source' : values['no-deactivate'] ? 'none' : values['deactivate-others'] ? 'others' : undefined,
+      mode, strength, subtractSource: beta, layers, positions,
+    }
+    : undefined;
   const model = values.model as string;
   const resultsDir = (values.results as string | undefined) ?? (model === 'demo' ? '.lape/demo' : undefined);
   const json = Boolean(values.json);
@@ -30,8 +73,11 @@ export async function generateCommand(pipeline: Pipeline, argv: string[], signal
     model,
     prompt: values.prompt as string,
     resultsDir: resultsDir ? resolve(resultsDir) : undefined,
-    force: values.force as string | undefined,
-    steering: values.force && steering ? { ...steering, activate: undefined, deactivate: undefined } : steering,
+    force,
+    method,
+    forceOptions: forceOptions && dropUndefined(forceOptions),
+    diffMeanOptions: force && method === 'diffmean' ? dropUndefined({ strength, layers, positions }) : undefined,
+    steering: steering && dropUndefined(steering),
     maxTokens: num(values['max-tokens'], 'max-tokens', positiveInt),
     temperature: num(values.temperature, 'temperature', (n) => n >= 0),
     topK: num(values['top-k'], 'top-k', positiveInt),
@@ -43,4 +89,9 @@ export async function generateCommand(pipeline: Pipeline, argv: string[], signal
   });
   if (json) printJson({ text: result.text, stopReason: result.stopReason, tokens: result.tokens });
   else process.stdout.write('\n');
+}
+
+/** Options left undefined fall back to the recipe's defaults, instead of overriding them with undefined. */
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -8,18 +8,27 @@ import { EarlyStop } from './EarlyStop.ts';
 import { WasmCountKernel } from './kernel/WasmCountKernel.ts';
 import { compileEdits, type CompiledEdit, type NeuronEdit } from './neuronEdit.ts';
 import { planColumns, type ColumnPlan } from './editColumns.ts';
+import type { ResidualRecorder } from './ResidualRecorder.ts';
+import { compileResidualEdits, type ResidualEdit } from './residualEdit.ts';
 
 export interface Hooks {
   /** Observe: count act > 0 and sum act per neuron, for every layer. */
   recorder?: ActivationRecorder;
   edits?: readonly NeuronEdit[];
+  /** Observe: sum the residual stream after each block (`l_out-<il>`). */
+  residualRecorder?: ResidualRecorder;
+  /** Add vectors to the residual stream after chosen blocks, as llama.cpp's control vectors do. */
+  residualEdits?: readonly ResidualEdit[];
 }
+
+/** llama.cpp's name of a block's output, after the control vector is added (build_cvec, then cb(cur, "l_out", il)). */
+const RESIDUAL = 'l_out';
 
 const NAME_OFFSET = 256; // offsetof(struct ggml_tensor, name), checked in the constructor
 const NE_OFFSET = 16;
 const NB_OFFSET = 48;
 
-type Role = 'pre' | 'up' | 'out' | 'pre+up';
+type Role = 'pre' | 'up' | 'out' | 'pre+up' | 'residual';
 
 /**
  * The eval callback of one context. llama.cpp's scheduler asks it, node by node,
@@ -31,6 +40,8 @@ export class HookDispatcher {
   private recorder?: ActivationRecorder;
   private edits = new Map<number, CompiledEdit[]>();
   private plans = new Map<number, ColumnPlan>();
+  private residualRecorder?: ResidualRecorder;
+  private residualEdits = new Map<number, Float32Array>();
   private upNeeded = new Set<number>();
   private upValues = new Map<number, Float32Array>();
   private buf = new Float32Array(0);
@@ -62,6 +73,7 @@ export class HookDispatcher {
     private readonly ffn: FfnAdapter,
     private readonly nLayer: number,
     private readonly nFf: number,
+    private readonly nEmbd: number,
   ) {
     if (koffi.offsetof('ggml_tensor_head', 'name') !== NAME_OFFSET || koffi.offsetof('ggml_tensor_head', 'ne') !== NE_OFFSET || koffi.offsetof('ggml_tensor_head', 'nb') !== NB_OFFSET) {
       throw new EngineError('layout-mismatch', 'Unexpected ggml_tensor layout in this llama.cpp build.');
@@ -70,7 +82,7 @@ export class HookDispatcher {
   }
 
   get active(): boolean {
-    return this.recorder !== undefined || this.edits.size > 0;
+    return this.recorder !== undefined || this.edits.size > 0 || this.residualRecorder !== undefined || this.residualEdits.size > 0;
   }
 
   /**
@@ -81,6 +93,12 @@ export class HookDispatcher {
     if (hooks?.recorder && (hooks.recorder.nLayer !== this.nLayer || hooks.recorder.nFf !== this.nFf)) {
       throw new EngineError('bad-argument', `Recorder shape ${hooks.recorder.nLayer} x ${hooks.recorder.nFf} does not match the model (${this.nLayer} x ${this.nFf}).`);
     }
+    const rr = hooks?.residualRecorder;
+    if (rr && (rr.nLayer !== this.nLayer || rr.nEmbd !== this.nEmbd)) {
+      throw new EngineError('bad-argument', `Residual recorder shape ${rr.nLayer} x ${rr.nEmbd} does not match the model (${this.nLayer} x ${this.nEmbd}).`);
+    }
+    this.residualEdits = compileResidualEdits(hooks?.residualEdits ?? [], this.nLayer, this.nEmbd);
+    this.residualRecorder = rr;
     this.recorder = hooks?.recorder;
     this.edits = compileEdits(hooks?.edits ?? [], this.nLayer, this.nFf);
     this.plans = new Map([...this.edits].map(([layer, list]) => [layer, planColumns(list)]));
@@ -89,7 +107,9 @@ export class HookDispatcher {
       for (const [layer, list] of this.edits) if (list.some((e) => e.mode === 'set' || e.mode === 'add')) this.upNeeded.add(layer);
     }
     this.shouldAbort = shouldAbort ?? (() => false);
-    this.stopAllowed = logitsUnread && this.recorder !== undefined && this.edits.size === 0;
+    // The residual stream of the last block comes after the last FFN: a pass that reads or
+    // edits it must run to the end.
+    this.stopAllowed = logitsUnread && this.recorder !== undefined && this.edits.size === 0 && this.residualRecorder === undefined && this.residualEdits.size === 0;
     this.earlyStop.begin(false);
     this.aborted = false;
     this.error = undefined;
@@ -136,6 +156,10 @@ export class HookDispatcher {
     const dash = name.lastIndexOf('-');
     if (dash < 0) return undefined;
     const base = name.slice(0, dash);
+    if (base === RESIDUAL) {
+      const wanted = this.residualRecorder !== undefined || this.residualEdits.has(Number(name.slice(dash + 1)));
+      return wanted ? { role: 'residual' } : undefined;
+    }
     const ffn = this.ffn;
     if (base === ffn.pre) {
       if (ffn.family === 'fused-gate-up') {
@@ -190,6 +214,18 @@ export class HookDispatcher {
 
   private handle(tensor: unknown, role: Role, layer: number): void {
     const nFf = this.nFf;
+    if (role === 'residual') {
+      const { data, rowLen, nRows } = this.read(tensor);
+      if (rowLen !== this.nEmbd) throw new EngineError('decode-failed', `${RESIDUAL}-${layer} has rows of ${rowLen} values, expected n_embd ${this.nEmbd}.`);
+      // Observed before the edit: the recorder sees the model's own residual stream.
+      this.residualRecorder?.accumulate(layer, data, nRows);
+      const v = this.residualEdits.get(layer);
+      if (v) {
+        for (let t = 0; t < nRows; t++) for (let i = 0, row = t * rowLen; i < rowLen; i++) data[row + i] += v[i];
+        this.api.ggml_backend_tensor_set(tensor, data, 0, rowLen * nRows * 4);
+      }
+      return;
+    }
     if (role === 'out') {
       const plan = this.plans.get(layer)!;
       if (this.editTransfer === 'tensor') {

@@ -218,6 +218,8 @@ export function bindLlamaApi(lib: LibraryHandle) {
     llama_decode: f('int32_t llama_decode(void *ctx, llama_batch batch)'),
     llama_get_logits: f('float *llama_get_logits(void *ctx)'),
     llama_get_logits_ith: f('float *llama_get_logits_ith(void *ctx, int32_t i)'),
+    // Control vector: data holds n_embd floats per layer from layer 1; NULL clears it.
+    llama_set_adapter_cvec: f('int32_t llama_set_adapter_cvec(void *ctx, const float *data, size_t len, int32_t n_embd, int32_t il_start, int32_t il_end)'),
     llama_set_n_threads: f('void llama_set_n_threads(void *ctx, int32_t n, int32_t n_batch)'),
     // sampling
     llama_sampler_chain_init: f('void *llama_sampler_chain_init(llama_sampler_chain_params params)'),

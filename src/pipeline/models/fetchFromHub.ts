@@ -19,6 +19,7 @@ export async function fetchFromHub(entry: CatalogueModel, dir: string, o: ModelS
   const hf = entry.huggingFace;
   if (hf === undefined) throw new Error('no Hugging Face repository is known for this model');
   const url = `${hubEndpoint(o.hubEndpoint)}${hf.repo}/resolve/main/${hf.file}`;
+  await preflight(url, (o.stallSeconds ?? HUB_STALL_SECONDS) * 1000, o.signal);
   const stall = new AbortController();
   const stallSeconds = o.stallSeconds ?? HUB_STALL_SECONDS;
   let timer: NodeJS.Timeout | undefined;
@@ -63,4 +64,24 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/**
+ * Asks for the file once with a deadline before the downloader starts: on a machine without
+ * a network the connection hangs rather than fails, and the downloader would keep retrying
+ * it in the background. Only the status line is read; the body is dropped.
+ */
+async function preflight(url: string, ms: number, signal?: AbortSignal): Promise<void> {
+  const deadline = AbortSignal.timeout(ms);
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'GET', headers: { range: 'bytes=0-3' }, redirect: 'follow', signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    const host = new URL(url).host;
+    if (deadline.aborted) throw new Error(`no answer from ${host} within ${ms / 1000} s (offline, or the hub is unreachable)`);
+    throw new Error(`${host} cannot be reached: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+  }
+  await response.body?.cancel().catch(() => undefined);
+  if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
 }
