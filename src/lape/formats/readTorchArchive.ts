@@ -53,7 +53,7 @@ export function readTorchArchive(bytes: Uint8Array, fileName: string, options: U
 
   const rebuildTensor = (storage: unknown, offset: unknown, size: unknown, stride: unknown): TorchTensor => {
     const s = storage as Storage;
-    if (!s || !(s.values instanceof Float64Array) || !Number.isInteger(offset) || !isIntArray(size) || !isIntArray(stride) || size.length !== stride.length) {
+    if (!s || !(s.values instanceof Float64Array) || typeof offset !== 'number' || !Number.isInteger(offset) || !isIntArray(size) || !isIntArray(stride) || size.length !== stride.length) {
       throw new LapeError('corrupt', 'malformed tensor record', fileName);
     }
     return gather(s, offset, size, stride, fileName);
