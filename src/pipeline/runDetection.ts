@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ActivationRecorder, type EngineContext, type EngineModel } from '../engine/index.ts';
 import { buildSequences, createCorpusSpec, describeCorpus, openCorpus, type CorpusEntry } from '../corpus/index.ts';
 import { readStatsFile, writeStatsFile, type StatsFile, type StatsFileMeta } from '../lape/formats/statsFile.ts';
+import { shardCoverage } from '../lape/formats/sequenceCoverage.ts';
 import type { ActivationStats } from '../lape/languageStats.ts';
 import type { ResultsView } from '../protocol/results.ts';
 import type { EngineSession } from './EngineSession.ts';
@@ -48,6 +49,7 @@ export async function runDetection(session: EngineSession, o: DetectOptions): Pr
     tokenBudget: budget,
     sequenceLength: seqLen,
     shards: 1,
+    coverage: shardCoverage(shard.index, shard.count),
   };
   ensureDir(join(o.outDir, RESULT_FILES.partialDir));
   const meter = new ProgressMeter('detect', budget * spec.entries.length, onProgress);
