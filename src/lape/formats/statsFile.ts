@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { LapeError } from '../lapeError.ts';
 import type { ActivationStats } from '../languageStats.ts';
@@ -71,15 +71,25 @@ export function encodeStatsFile(file: StatsFile): Uint8Array {
   return out;
 }
 
-/** Writes without assembling the whole file in memory (70B-sized stats are ~260 MB). */
+/**
+ * Writes without assembling the whole file in memory (70B-sized stats are ~260 MB), into a
+ * temporary file beside `path` that is renamed over it once complete: a kill mid-write leaves
+ * the finished statistics that were there before, never half a file.
+ */
 export function writeStatsFile(path: string, file: StatsFile): void {
   const parts = statsFileParts(file);
-  const fd = openSync(path, 'w');
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w');
   try {
     for (const p of parts) writeSync(fd, p);
-  } finally {
+    fsyncSync(fd);
+  } catch (e) {
     closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
   }
+  closeSync(fd);
+  renameSync(tmp, path);
 }
 
 export function readStatsFile(path: string, options: ReadStatsFileOptions = {}): StatsFile {
