@@ -10,6 +10,7 @@ import { readResults, readSummary, RESULT_FILES } from './resultsFolder.ts';
 import { runDetection } from './runDetection.ts';
 import { runGenerate } from './runGenerate.ts';
 import { runPerplexity } from './runPerplexity.ts';
+import { lockResultsFolder } from './resultsLock.ts';
 import type { Pipeline } from './types.ts';
 import { join } from 'node:path';
 
@@ -18,6 +19,16 @@ export { PipelineError } from './PipelineError.ts';
 export { resolveModelPath, demoModelPath } from './demoModel.ts';
 export { setReportWriter } from './reportWriter.ts';
 export { steeringEdits, forceLanguageSpec } from './steeringEdits.ts';
+
+/** Runs a command that writes into a results folder while holding that folder's lock. */
+async function withResultsLock<T>(dir: string, command: string, work: () => Promise<T>): Promise<T> {
+  const release = lockResultsFolder(dir, command, { create: command === 'detect' });
+  try {
+    return await work();
+  } finally {
+    release();
+  }
+}
 
 /** The pipeline over one engine session; the CLI and the analysis process each make one. */
 export function createPipeline(): Pipeline {
@@ -39,19 +50,19 @@ export function createPipeline(): Pipeline {
         backend: engine.gpu || 'cpu',
       };
     },
-    async detect(o) {
+    detect: (o) => withResultsLock(o.outDir, 'detect', async () => {
       const view = await runDetection(session, o);
       if (!o.perplexity) return view;
       return runPerplexity(session, o.outDir, o);
-    },
-    async reidentify(dir, params) {
+    }),
+    reidentify: (dir, params) => withResultsLock(dir, 'identify', async () => {
       const summary = readSummary(dir);
       const { stats } = readStatsFile(join(dir, RESULT_FILES.stats));
       const { model, corpus, tokens, sequenceLength } = summary;
       // The perplexity matrix belongs to the old neuron sets, so it is dropped.
       return identifyAndWrite(dir, stats, { model, corpus, tokens, sequenceLength }, params, null);
-    },
-    perplexity: (dir, o) => runPerplexity(session, dir, o),
+    }),
+    perplexity: (dir, o) => withResultsLock(dir, 'ppl', () => runPerplexity(session, dir, o)),
     openResults: async (dir) => readResults(dir),
     generate: (req) => runGenerate(session, req),
     async exportResults(dir, format, options = {}) {

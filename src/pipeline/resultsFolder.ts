@@ -25,6 +25,18 @@ export function ensureDir(dir: string): void {
   mkdirSync(dir, { recursive: true });
 }
 
+/** Creates a results folder, or says plainly that the path given for it is a file. */
+export function ensureResultsDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new PipelineError('bad-argument', `${dir} is a file, not a folder. Give --out a folder for the results (it is created if missing).`);
+    if (code === 'ENOTDIR') throw new PipelineError('bad-argument', `${dir} cannot be created: part of its path is a file, not a folder. Give --out a folder for the results.`);
+    throw e;
+  }
+}
+
 function readJson<T>(path: string, what: string): T {
   if (!existsSync(path)) {
     throw new PipelineError('no-results', `${path} is missing: this folder has no ${what}. Run \`lape detect\` (or "Detect language neurons") first.`);
