@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActivationRecorder, type EngineContext, type EngineModel } from '../engine/index.ts';
-import { buildSequences, createCorpusSpec, describeCorpus, openCorpus, type CorpusEntry } from '../corpus/index.ts';
+import { buildSequences, checkCorpora, createCorpusSpec, describeCorpus, openCorpus, type CorpusEntry } from '../corpus/index.ts';
 import { readStatsFile, writeStatsFile, type StatsFile, type StatsFileMeta } from '../lape/formats/statsFile.ts';
 import { shardCoverage } from '../lape/formats/sequenceCoverage.ts';
 import type { ActivationStats } from '../lape/languageStats.ts';
@@ -38,6 +38,8 @@ export async function runDetection(session: EngineSession, o: DetectOptions): Pr
     folder: corpusKind === 'folder' ? o.corpus?.folder : undefined,
     pairs: corpusKind === 'pairs' ? o.corpus?.pairs : undefined,
   });
+  // Binary files are refused and corpora in another language than declared are warned about.
+  await checkCorpora(spec.entries, { signal, onWarning: (message, language) => onProgress?.({ phase: 'tokenize', message, language, warning: true }) });
   const corpus = describeCorpus(spec, split);
   const shard = o.shard ?? { index: 0, count: 1 };
   if (!(shard.count >= 1 && shard.index >= 0 && shard.index < shard.count)) {
