@@ -6,7 +6,7 @@ import { exportResults } from './exportResults.ts';
 import { exportLora } from './exportLora.ts';
 import { identifyAndWrite } from './identifyAndWrite.ts';
 import { PipelineError } from './PipelineError.ts';
-import { readResults, readSummary, RESULT_FILES } from './resultsFolder.ts';
+import { checkExportTarget, readResults, readSummary, RESULT_FILES } from './resultsFolder.ts';
 import { runDetection } from './runDetection.ts';
 import { runGenerate } from './runGenerate.ts';
 import { runPerplexity } from './runPerplexity.ts';
@@ -50,11 +50,16 @@ export function createPipeline(): Pipeline {
         backend: engine.gpu || 'cpu',
       };
     },
-    detect: (o) => withResultsLock(o.outDir, 'detect', async () => {
-      const view = await runDetection(session, o);
-      if (!o.perplexity) return view;
-      return runPerplexity(session, o.outDir, o);
-    }),
+    detect: (o) => {
+      if (o.perplexity && o.evalBudget === 0) {
+        throw new PipelineError('bad-argument', 'Perplexity is measured on held-out text, and an evaluation budget of 0 (--eval-budget 0) holds none out. Give it a number of tokens above 0, or leave out perplexity (--ppl).');
+      }
+      return withResultsLock(o.outDir, 'detect', async () => {
+        const view = await runDetection(session, o);
+        if (!o.perplexity) return view;
+        return runPerplexity(session, o.outDir, o);
+      });
+    },
     reidentify: (dir, params) => withResultsLock(dir, 'identify', async () => {
       const summary = readSummary(dir);
       const { stats } = readStatsFile(join(dir, RESULT_FILES.stats));
@@ -66,6 +71,7 @@ export function createPipeline(): Pipeline {
     openResults: async (dir) => readResults(dir),
     generate: (req) => runGenerate(session, req),
     async exportResults(dir, format, options = {}) {
+      checkExportTarget(dir, options.out);
       if (format === 'lora') {
         const model = options.model ?? (readSummary(dir).model.fileName === 'lape-demo.gguf' ? 'demo' : undefined);
         if (!model) throw new PipelineError('bad-argument', 'A LoRA export reads ffn_down from the model: give the model (--model M).');

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Pipeline, SteeringSpec } from '../../pipeline/types.ts';
-import { list, num, parse, positiveInt, UsageError } from '../cliArgs.ts';
+import { integer, list, nonNegative, num, parse, positive, positiveInt, rate, UsageError } from '../cliArgs.ts';
 import { printJson } from '../output.ts';
 
 export const generateHelp = `lape generate --model M|demo --prompt TEXT [--results DIR] [--force LANG] [--deactivate LANGS]
@@ -32,11 +32,11 @@ export async function generateCommand(pipeline: Pipeline, argv: string[], signal
     force: values.force as string | undefined,
     steering: values.force && steering ? { ...steering, activate: undefined, deactivate: undefined } : steering,
     maxTokens: num(values['max-tokens'], 'max-tokens', positiveInt),
-    temperature: num(values.temperature, 'temperature', (n) => n >= 0),
+    temperature: num(values.temperature, 'temperature', nonNegative),
     topK: num(values['top-k'], 'top-k', positiveInt),
-    topP: num(values['top-p'], 'top-p', (n) => n > 0 && n <= 1),
-    repeatPenalty: num(values['repeat-penalty'], 'repeat-penalty', (n) => n > 0),
-    seed: num(values.seed, 'seed', Number.isInteger),
+    topP: num(values['top-p'], 'top-p', rate),
+    repeatPenalty: num(values['repeat-penalty'], 'repeat-penalty', positive),
+    seed: num(values.seed, 'seed', integer),
     signal,
     onText: json ? undefined : (t) => process.stdout.write(t),
   });
