@@ -25,15 +25,30 @@ export function list(value: unknown): string[] | undefined {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-export function num(value: unknown, name: string, check: (n: number) => boolean = Number.isFinite): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!check(n)) throw new UsageError(`--${name} must be a valid number, got "${String(value)}".`);
-  return n;
+/** A rule a numeric option must follow, and how to say it in an error. */
+export interface NumberRule {
+  ok: (n: number) => boolean;
+  /** Completes "--x must be ...", e.g. "a whole number of at least 1". */
+  what: string;
 }
 
-export const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
-export const rate = (n: number) => n > 0 && n <= 1;
+export const anyNumber: NumberRule = { ok: Number.isFinite, what: 'a number' };
+export const integer: NumberRule = { ok: Number.isInteger, what: 'a whole number' };
+export const positiveInt: NumberRule = { ok: (n) => Number.isInteger(n) && n > 0, what: 'a whole number of at least 1' };
+export const nonNegativeInt: NumberRule = { ok: (n) => Number.isInteger(n) && n >= 0, what: 'a whole number of at least 0' };
+export const rate: NumberRule = { ok: (n) => n > 0 && n <= 1, what: 'above 0 and at most 1' };
+export const nonNegative: NumberRule = { ok: (n) => n >= 0, what: 'at least 0' };
+export const positive: NumberRule = { ok: (n) => n > 0, what: 'above 0' };
+
+/** Parses a numeric option; the error tells a value that is not a number from one out of range. */
+export function num(value: unknown, name: string, rule: NumberRule = anyNumber): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value).trim();
+  const n = Number(text);
+  if (text === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${String(value)}".`);
+  if (!rule.ok(n)) throw new UsageError(`--${name} must be ${rule.what}, got ${text}.`);
+  return n;
+}
 
 export function shardArg(value: unknown): { index: number; count: number } | undefined {
   if (value === undefined) return undefined;

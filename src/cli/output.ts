@@ -13,11 +13,18 @@ export function percent(x: number | null | undefined, digits = 1): string {
   return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(digits)}%`;
 }
 
-/** Progress on stderr: one updating line on a terminal, a line every few seconds otherwise. */
-export function progressPrinter(quiet = false): (p: PipelineProgress) => void {
+/**
+ * Progress on stderr: one updating line on a terminal, a line every few seconds otherwise.
+ * Warnings always get a line of their own, also with --json; only --quiet silences them.
+ */
+export function progressPrinter(quiet = false, warnings = true): (p: PipelineProgress) => void {
   let last = 0;
   const tty = process.stderr.isTTY;
   return (p) => {
+    if (p.warning) {
+      if (warnings) process.stderr.write(`${tty ? '\r\x1b[2K' : ''}warning: ${p.message}\n`);
+      return;
+    }
     if (quiet) return;
     const now = Date.now();
     if (!tty && now - last < 3000 && p.done !== p.total) return;

@@ -11,6 +11,7 @@ export type CorpusErrorCode =
   | 'empty-corpus'
   | 'no-eval-text'
   | 'bad-jsonl'
+  | 'not-text'
   | 'bad-pair'
   | 'bad-option'
   | 'udhr-not-found';

@@ -6,6 +6,7 @@ export { readUdhrText, udhrDeclarationDir, udhrDocuments, udhrPackageVersion, ty
 export { parseCorpusPairs, readCorpusFile, scanCorpusFolder, type CorpusFile, type CorpusFileFormat, type FindCorpusOptions, type ReadCorpusOptions } from './userCorpus.ts';
 export { createCorpusSpec, openCorpus, type CorpusEntry, type CorpusSource, type CorpusSpec, type CorpusSpecOptions, type OpenCorpusOptions } from './corpusSpec.ts';
 export { describeCorpus, type CorpusIdentity } from './describeCorpus.ts';
+export { checkCorpora, type CheckCorporaOptions } from './checkCorpusLanguage.ts';
 export {
   DEFAULT_EVAL_FRACTION, SPLIT_RULE, buildSequences, isEvalDocument, type BuildSequencesOptions, type Sequences, type SplitOptions,
 } from './buildSequences.ts';

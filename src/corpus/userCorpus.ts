@@ -3,7 +3,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { CorpusError } from './errors.ts';
 import { PAPER_LANGUAGES, findLanguage, resolveLanguage, suggestLanguages, type Language } from './languages.ts';
-import { DEFAULT_MAX_DOC_CHARS, ParagraphSplitter, cleanDocument, splitLongDocument } from './textChunks.ts';
+import { DEFAULT_MAX_DOC_CHARS, ParagraphSplitter } from './textChunks.ts';
+import { JsonlLines } from './JsonlLines.ts';
 
 export type CorpusFileFormat = 'txt' | 'jsonl';
 
@@ -28,10 +29,9 @@ export interface ReadCorpusOptions {
   maxDocChars?: number;
   /** Called after each chunk read from disk, for progress and for tests that check early stops. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** The longest jsonl line accepted, in bytes; MAX_JSONL_LINE_BYTES by default. */
+  maxLineBytes?: number;
 }
-
-// A jsonl line is held whole while it is parsed; past this it is surely not a document.
-const MAX_JSONL_LINE_CHARS = 256 * 1024 * 1024;
 
 function formatOf(path: string): CorpusFileFormat {
   return extname(path).toLowerCase() === '.jsonl' ? 'jsonl' : 'txt';
@@ -139,76 +139,25 @@ export async function* readCorpusFile(file: CorpusFile | string, options: ReadCo
   const { size } = await statFile(path, language);
   options.signal?.throwIfAborted();
   const stream = createReadStream(path, { highWaterMark: 1 << 16, signal: options.signal });
-  const decoder = new TextDecoder('utf-8');
-  const lines = format === 'jsonl' ? new JsonlLines(path, maxChars) : undefined;
+  const lines = format === 'jsonl' ? new JsonlLines(path, maxChars, options.maxLineBytes) : undefined;
   const paragraphs = lines ? undefined : new ParagraphSplitter(maxChars);
+  const decoder = new TextDecoder('utf-8');
   let bytesRead = 0;
   let documents = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     bytesRead += chunk.length;
     options.onProgress?.(bytesRead, size);
-    const text = decoder.decode(chunk, { stream: true });
-    for (const doc of lines ? lines.push(text) : paragraphs!.push(text)) {
+    for (const doc of lines ? lines.push(chunk) : paragraphs!.push(decoder.decode(chunk, { stream: true }))) {
       documents++;
       yield doc;
     }
   }
-  const tail = decoder.decode();
-  for (const doc of lines ? [...lines.push(tail), ...lines.end()] : [...paragraphs!.push(tail), ...paragraphs!.end()]) {
+  for (const doc of lines ? lines.end() : [...paragraphs!.push(decoder.decode()), ...paragraphs!.end()]) {
     documents++;
     yield doc;
   }
   if (documents === 0) {
     const what = format === 'jsonl' ? 'no line with a non-empty "text" field' : 'no text';
     throw new CorpusError('empty-file', `Corpus file ${path} has ${what}. Fill it, or leave language '${language}' out.`, { language, path });
-  }
-}
-
-/** Splits decoded jsonl text into lines and yields the documents of their `text` fields. */
-class JsonlLines {
-  private pending = '';
-  private line = 0;
-
-  constructor(private readonly path: string, private readonly maxChars: number) {}
-
-  push(text: string): string[] {
-    this.pending += text;
-    const out: string[] = [];
-    let pos = 0;
-    for (let nl = this.pending.indexOf('\n'); nl >= 0; nl = this.pending.indexOf('\n', pos)) {
-      this.parse(this.pending.slice(pos, nl), out);
-      pos = nl + 1;
-    }
-    this.pending = this.pending.slice(pos);
-    if (this.pending.length > MAX_JSONL_LINE_CHARS) {
-      throw new CorpusError('bad-jsonl', `${this.path}:${this.line + 1}: line is longer than ${MAX_JSONL_LINE_CHARS} characters. Put one document per line.`, { path: this.path, line: this.line + 1 });
-    }
-    return out;
-  }
-
-  end(): string[] {
-    const out: string[] = [];
-    if (this.pending !== '') this.parse(this.pending, out);
-    this.pending = '';
-    return out;
-  }
-
-  private parse(raw: string, out: string[]): void {
-    this.line++;
-    if (raw.trim() === '') return;
-    const fix = 'Each line must be a JSON object with a "text" string, e.g. {"text": "..."}.';
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      throw new CorpusError('bad-jsonl', `${this.path}:${this.line}: not valid JSON (${(error as Error).message}). ${fix}`, { path: this.path, line: this.line }, { cause: error });
-    }
-    const text = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>).text : undefined;
-    if (typeof text !== 'string') {
-      const found = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? `keys: ${Object.keys(value).join(', ') || 'none'}` : `a ${typeof value}`;
-      throw new CorpusError('bad-jsonl', `${this.path}:${this.line}: no "text" string (found ${found}). ${fix}`, { path: this.path, line: this.line });
-    }
-    const doc = cleanDocument(text);
-    if (doc !== '') out.push(...splitLongDocument(doc, this.maxChars));
   }
 }

@@ -3,6 +3,7 @@ export type EngineErrorCode =
   | 'missing-file'
   | 'not-gguf'
   | 'truncated-gguf'
+  | 'bad-metadata'
   | 'unsupported-architecture'
   | 'load-failed'
   | 'context-failed'

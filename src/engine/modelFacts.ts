@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import { EngineError, throwIfAborted } from './errors.ts';
 import { ffnAdapterFor, type FfnAdapter } from './architectures.ts';
+import { checkModelMetadata } from './checkModelMetadata.ts';
 
 /** What the engine and the LAPE statistics need to know about a GGUF model. */
 export interface ModelFacts {
@@ -79,10 +80,11 @@ export async function readModelFacts(path: string, signal?: AbortSignal): Promis
   const names = new Set(tensors.map((t) => t.name));
   const ffn = ffnAdapterFor(architecture, names);
   const arch = info.architectureMetadata as Record<string, unknown>;
+  const tokens = (md.tokenizer?.ggml as { tokens?: unknown[] } | undefined)?.tokens;
+  checkModelMetadata(path, architecture, arch, tensors, tokens?.length ?? 0);
   const nLayer = Number(arch.block_count);
   const ffLen = arch.feed_forward_length;
   const nFf = Array.isArray(ffLen) ? ffLen.map(Number) : new Array<number>(nLayer).fill(Number(ffLen));
-  const tokens = (md.tokenizer?.ggml as { tokens?: unknown[] } | undefined)?.tokens;
   const headerSha256 = await hashIdentity(path, dataStart, size);
   return {
     path,

@@ -6,6 +6,7 @@ export type LapeErrorCode =
   | 'shape-mismatch'
   | 'language-mismatch'
   | 'corpus-mismatch'
+  | 'overlap'
   | 'model-mismatch'
   | 'invalid-stats'
   | 'invalid-params'

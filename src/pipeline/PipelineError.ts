@@ -1,5 +1,5 @@
 /** Errors of the pipeline itself (the engine, corpus and LAPE modules have their own). */
-export type PipelineErrorCode = 'no-results' | 'bad-results' | 'bad-argument' | 'empty-language' | 'model-mismatch' | 'missing-assets' | 'non-finite' | 'fetch-failed' | 'aborted';
+export type PipelineErrorCode = 'no-results' | 'bad-results' | 'bad-argument' | 'empty-language' | 'model-mismatch' | 'missing-assets' | 'non-finite' | 'fetch-failed' | 'aborted' | 'busy';
 
 export class PipelineError extends Error {
   override readonly name = 'PipelineError';

@@ -9,12 +9,13 @@ import { exportLora } from './exportLora.ts';
 import { exportControlVector } from './exportControlVector.ts';
 import { identifyAndWrite } from './identifyAndWrite.ts';
 import { PipelineError } from './PipelineError.ts';
-import { readResults, readSummary, RESULT_FILES } from './resultsFolder.ts';
+import { checkExportTarget, readResults, readSummary, RESULT_FILES } from './resultsFolder.ts';
 import { runDetection } from './runDetection.ts';
 import { runGenerate } from './runGenerate.ts';
 import { runPerplexity } from './runPerplexity.ts';
 import type { Pipeline, PipelineOptions } from './types.ts';
 import type { ResultsView } from '../protocol/results.ts';
+import { lockResultsFolder } from './resultsLock.ts';
 import { join } from 'node:path';
 
 export type * from './types.ts';
@@ -22,6 +23,16 @@ export { PipelineError } from './PipelineError.ts';
 export { resolveModel, resolveModelPath, demoModelPath } from './demoModel.ts';
 export { fetchModel, type FetchModelOptions } from './models/fetchModel.ts';
 export { steeringEdits } from './steeringEdits.ts';
+
+/** Runs a command that writes into a results folder while holding that folder's lock. */
+async function withResultsLock<T>(dir: string, command: string, work: () => Promise<T>): Promise<T> {
+  const release = lockResultsFolder(dir, command, { create: command === 'detect' });
+  try {
+    return await work();
+  } finally {
+    release();
+  }
+}
 
 /** The pipeline over one engine session; the CLI and the analysis process each make one. */
 export function createPipeline(options: PipelineOptions = {}): Pipeline {
@@ -54,23 +65,29 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
         backend: engine.gpu || 'cpu',
       };
     },
-    async detect(o) {
-      const view = await withReport(o.outDir, await runDetection(session, o));
-      if (!o.perplexity) return view;
-      return withReport(o.outDir, await runPerplexity(session, o.outDir, o));
+    detect: (o) => {
+      if (o.perplexity && o.evalBudget === 0) {
+        throw new PipelineError('bad-argument', 'Perplexity is measured on held-out text, and an evaluation budget of 0 (--eval-budget 0) holds none out. Give it a number of tokens above 0, or leave out perplexity (--ppl).');
+      }
+      return withResultsLock(o.outDir, 'detect', async () => {
+        const view = await withReport(o.outDir, await runDetection(session, o));
+        if (!o.perplexity) return view;
+        return withReport(o.outDir, await runPerplexity(session, o.outDir, o));
+      });
     },
-    async reidentify(dir, params) {
+    reidentify: (dir, params) => withResultsLock(dir, 'identify', async () => {
       const summary = readSummary(dir);
       const { stats } = readStatsFile(join(dir, RESULT_FILES.stats));
       const { model, corpus, tokens, sequenceLength, tokenBudget } = summary;
       // The perplexity matrix belongs to the old neuron sets, so it is dropped.
       return withReport(dir, await identifyAndWrite(dir, stats, { model, corpus, tokens, sequenceLength, tokenBudget }, params, null));
-    },
+    }),
     fetchModel: (name, o) => fetchModel(name, o),
-    perplexity: async (dir, o) => withReport(dir, await runPerplexity(session, dir, o)),
+    perplexity: (dir, o) => withResultsLock(dir, 'ppl', async () => withReport(dir, await runPerplexity(session, dir, o))),
     openResults: async (dir) => readResults(dir),
     generate: (req) => runGenerate(session, req),
     async exportResults(dir, format, options = {}) {
+      checkExportTarget(dir, options.out);
       if (format === 'lora') {
         const model = options.model ?? knownModelOf(readSummary(dir).model.fileName);
         if (!model) throw new PipelineError('bad-argument', 'A LoRA export reads ffn_down from the model: give the model (--model M).');

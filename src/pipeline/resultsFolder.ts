@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { NeuronSets, ResultsSummary, ResultsView } from '../protocol/results.ts';
 import { RESULTS_VERSION } from '../protocol/results.ts';
 import { PipelineError } from './PipelineError.ts';
@@ -23,6 +23,18 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 
 export function ensureDir(dir: string): void {
   mkdirSync(dir, { recursive: true });
+}
+
+/** Creates a results folder, or says plainly that the path given for it is a file. */
+export function ensureResultsDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new PipelineError('bad-argument', `${dir} is a file, not a folder. Give --out a folder for the results (it is created if missing).`);
+    if (code === 'ENOTDIR') throw new PipelineError('bad-argument', `${dir} cannot be created: part of its path is a file, not a folder. Give --out a folder for the results.`);
+    throw e;
+  }
 }
 
 function readJson<T>(path: string, what: string): T {
@@ -72,4 +84,32 @@ export function writeEvalTokens(dir: string, data: EvalTokens): void {
 
 export function readEvalTokens(dir: string, language: string): EvalTokens {
   return readJson<EvalTokens>(join(dir, RESULT_FILES.evalDir, `${language}.json`), `held-out tokens for ${language}`);
+}
+
+/** The real path of `p`, resolving symbolic links in the part of it that exists. */
+function realish(p: string): string {
+  const abs = resolve(p);
+  try {
+    return realpathSync(abs);
+  } catch {
+    return abs === dirname(abs) ? abs : join(realish(dirname(abs)), basename(abs));
+  }
+}
+
+/**
+ * Refuses an export target that would overwrite the results folder's own files (its
+ * statistics, summary, neurons, report, held-out text) or that is a folder.
+ */
+export function checkExportTarget(resultsDir: string, out: string | undefined): void {
+  if (out === undefined) return;
+  const target = realish(out);
+  const inside = relative(realish(resultsDir), target);
+  const own: string[] = [RESULT_FILES.summary, RESULT_FILES.neurons, RESULT_FILES.stats, RESULT_FILES.report];
+  const top = inside.split(/[\\/]/)[0];
+  if (inside === '' || (!inside.startsWith('..') && (own.includes(inside) || top === RESULT_FILES.partialDir || top === RESULT_FILES.evalDir))) {
+    throw new PipelineError('bad-argument', `${out} is part of the results folder ${resultsDir} (${inside || 'the folder itself'}); exporting there would overwrite it. Give --out another file name, such as ${join(resultsDir, 'neurons.export.json')}.`);
+  }
+  if (existsSync(target) && statSync(target).isDirectory()) {
+    throw new PipelineError('bad-argument', `${out} is a folder; give --out a file name to write the export to.`);
+  }
 }

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActivationRecorder, ResidualRecorder, type EngineContext, type EngineModel } from '../engine/index.ts';
-import { buildSequences, createCorpusSpec, describeCorpus, openCorpus, type CorpusEntry } from '../corpus/index.ts';
+import { buildSequences, checkCorpora, createCorpusSpec, describeCorpus, openCorpus, type CorpusEntry } from '../corpus/index.ts';
 import { readStatsFile, writeStatsFile, type StatsFile, type StatsFileMeta } from '../lape/formats/statsFile.ts';
+import { shardCoverage } from '../lape/formats/sequenceCoverage.ts';
 import type { ActivationStats } from '../lape/languageStats.ts';
 import type { ResultsView } from '../protocol/results.ts';
 import type { EngineSession } from './EngineSession.ts';
@@ -40,6 +41,8 @@ export async function runDetection(session: EngineSession, o: DetectOptions): Pr
     pairs: corpusKind === 'pairs' ? o.corpus?.pairs : undefined,
     handbook: corpusKind === 'handbook' ? await fetchHandbook({ signal, onProgress }) : undefined,
   });
+  // Binary files are refused and corpora in another language than declared are warned about.
+  await checkCorpora(spec.entries, { signal, onWarning: (message, language) => onProgress?.({ phase: 'tokenize', message, language, warning: true }) });
   const corpus = describeCorpus(spec, split);
   const shard = o.shard ?? { index: 0, count: 1 };
   if (!(shard.count >= 1 && shard.index >= 0 && shard.index < shard.count)) {
@@ -51,6 +54,7 @@ export async function runDetection(session: EngineSession, o: DetectOptions): Pr
     tokenBudget: budget,
     sequenceLength: seqLen,
     shards: 1,
+    coverage: shardCoverage(shard.index, shard.count),
   };
   const residual = o.residualMeans === true;
   if (residual && shard.count > 1) throw new PipelineError('bad-argument', 'Residual means are not recorded in sharded runs: drop --residual-means or --shard.');

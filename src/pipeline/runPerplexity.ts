@@ -31,6 +31,10 @@ export async function runPerplexity(
   const langs = summary.languages;
   const evalSets = langs.map((l) => readEvalTokens(resultsDir, l).sequences);
   const evalTokens = evalSets.map((seqs) => seqs.reduce((a, s) => a + Math.max(0, s.length - 1), 0));
+  // The corpus key records the split (describeCorpus): " eval=0 " means nothing was held out on purpose.
+  if (/ eval=0 /.test(summary.corpus?.key ?? '')) {
+    throw new PipelineError('empty-language', `${resultsDir} holds no held-out text for any language: its detection was run with an evaluation budget of 0 (--eval-budget 0). Detect again with an evaluation budget above 0 to measure perplexity.`);
+  }
   langs.forEach((l, i) => {
     if (evalTokens[i] === 0) throw new PipelineError('empty-language', `No held-out text for ${l}: its corpus was too small to hold out any. Give it more text, or skip perplexity.`);
   });

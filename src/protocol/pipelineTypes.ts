@@ -19,6 +19,8 @@ export interface PipelineProgress {
   total?: number;
   tokensPerSecond?: number;
   etaSeconds?: number;
+  /** A warning the user should see even when progress is throttled (e.g. a corpus in another language). */
+  warning?: boolean;
 }
 
 export interface ModelOptions {

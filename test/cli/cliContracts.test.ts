@@ -4,8 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runCliJson } from './runCli.ts';
+import { sharedDir } from '../lape/lapeTestSupport.ts';
 
-const reference = join(import.meta.dirname, '..', '..', '..', 'shared', 'reference');
+const reference = join(sharedDir, 'reference');
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'lape');
 
 test('lape import FILE.pth --json prints neurons[lang][layer] in the file order', (t) => {
@@ -20,7 +21,7 @@ test('lape import FILE.pth --json prints neurons[lang][layer] in the file order'
 
 test('lape export --format pth writes a file that imports back identically', (t) => {
   const file = join(reference, 'Mistral-7B.neuron.pth');
-  if (!existsSync(file)) return t.skip(`${file} is missing`);
+  if (!existsSync(file)) return t.skip(`${file} is missing (../shared/reference is laid beside the checkout)`);
   const original = runCliJson<{ neurons: number[][][] }>(['import', file]);
   // Build a results folder around those neurons and export it again.
   const dir = mkdtempSync(join(tmpdir(), 'lape-export-'));

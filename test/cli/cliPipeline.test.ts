@@ -62,6 +62,13 @@ test('shards merged equal one full run', () => {
   const fullJson = JSON.parse(readFileSync(join(full, 'neurons.json'), 'utf8'));
   assert.deepEqual(merged.neurons, fullJson.neurons);
   assert.equal(merged.tokens.en.detect, a.languages[0].tokens);
+  assert.deepEqual(readStatsFile(join(dir, 'merged', 'stats.lapestats')).meta.coverage, { count: 1, indices: [0] });
+  // The same shard twice, or a shard with the full run that covers it, would count tokens twice.
+  for (const [x, y] of [['s0', 's0'], ['full-run', 's1']]) {
+    const r = runCli(['merge', join(dir, x), join(dir, y), '--out', join(dir, `bad-${x}-${y}`)]);
+    assert.notEqual(r.code, 0, `merge ${x} ${y} must fail`);
+    assert.match(r.stderr, x === y ? /is given twice/ : /covers shard 1\/2, which overlaps all detection sequences/);
+  }
 });
 
 test('a cancelled detection keeps its finished languages and resumes', () => {

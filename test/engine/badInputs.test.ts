@@ -65,6 +65,49 @@ test('a GGUF that llama.cpp refuses gives load-failed with its log line', async 
   await rejectsWith(engine.loadModel(path), 'load-failed', path, 'blk.1.ffn_down.weight');
 });
 
+test('metadata that would reach a GGML_ASSERT in llama.cpp (an abort, exit 134) is refused first, naming the key and its limit', async () => {
+  const engine = await testEngine();
+  const { weights } = await testModel({ arch: 'llama' });
+  const cases: [Record<string, number>, ...string[]][] = [
+    [{ block_count: 0 }, '"llama.block_count" is 0', '1 to 512'],
+    [{ block_count: 1000 }, '"llama.block_count" is 1000', '1 to 512'],
+    [{ expert_count: 4 }, '"llama.expert_count" is 4', '"llama.expert_used_count" is missing or 0'],
+    [{ expert_used_count: 2 }, '"llama.expert_used_count" is 2', 'at most "llama.expert_count" (0)'],
+    [{ nextn_predict_layers: 3 }, '"llama.nextn_predict_layers" is 3', 'at most "llama.block_count" (2)'],
+  ];
+  for (const [uint32, ...mentions] of cases) {
+    const path = await writeVariantModel(`bad-${Object.keys(uint32)[0]}.gguf`, weights, { uint32 });
+    await rejectsWith(engine.loadModel(path), 'bad-metadata', path, ...mentions, 'convert or download the model again');
+  }
+});
+
+test('metadata that disagrees with the tensor shapes names the key, not a tensor llama.cpp could not load', async () => {
+  const engine = await testEngine();
+  const { weights } = await testModel({ arch: 'llama' });
+  const cases: [Record<string, number>, ...string[]][] = [
+    [{ block_count: 3 }, '"llama.block_count" is 3 but the file has tensors for 2 layers'],
+    [{ block_count: 1 }, '"llama.block_count" is 1 but the file has tensors for 2 layers'],
+    [{ feed_forward_length: 64 }, '"llama.feed_forward_length" is 64 for layer 0', '(128)'],
+    [{ feed_forward_length: 0 }, '"llama.feed_forward_length" is 0'],
+    [{ embedding_length: 32 }, '"llama.embedding_length" is 32', "token_embd.weight's first dimension (64)"],
+    [{ 'attention.head_count_kv': 0 }, '"llama.attention.head_count_kv" is 0', 'divide "llama.attention.head_count" (4)'],
+    [{ 'attention.head_count_kv': 3 }, '"llama.attention.head_count_kv" is 3'],
+    [{ 'attention.head_count': 3, 'attention.head_count_kv': 1 }, '"llama.attention.head_count" is 3', 'divide "llama.embedding_length" (64)'],
+  ];
+  for (const [uint32, ...mentions] of cases) {
+    const path = await writeVariantModel(`shape-${Object.keys(uint32).join('-')}.gguf`, weights, { uint32 });
+    await rejectsWith(engine.loadModel(path), 'bad-metadata', path, ...mentions);
+  }
+  const n = weights.vocab.tokens.length - 4;
+  const vocab = { ...weights.vocab, tokens: weights.vocab.tokens.slice(0, n), scores: weights.vocab.scores.slice(0, n), tokenTypes: weights.vocab.tokenTypes.slice(0, n) };
+  const short = await writeVariantModel('short-vocab.gguf', { ...weights, vocab }, {});
+  await rejectsWith(engine.loadModel(short), 'bad-metadata', `has ${n} tokens but token_embd.weight has ${n + 4} rows`);
+  // The good file still loads: the checks do not refuse what llama.cpp accepts.
+  const model = await engine.loadModel((await testModel({ arch: 'llama' })).path);
+  assert.equal(model.nLayer, 2);
+  model.dispose();
+});
+
 test('neuron, layer and token indices out of range, and bad edit values', async () => {
   const model = await loadTestModel((await testModel({ arch: 'llama' })).path);
   const ctx = model.createContext(EXACT);

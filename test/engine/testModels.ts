@@ -93,11 +93,15 @@ export function tempPath(name: string): string {
   return join(dir, name);
 }
 
-/** A GGUF of the given weights with another architecture name, an extra tensor or a missing one. */
-export async function writeVariantModel(name: string, w: SyntheticWeights, change: { architecture?: string; extra?: string; drop?: string }): Promise<string> {
+/**
+ * A GGUF of the given weights with another architecture name, an extra tensor, a missing one, or
+ * uint32 metadata overridden (`uint32`, keys without the architecture prefix, e.g. `block_count`).
+ */
+export async function writeVariantModel(name: string, w: SyntheticWeights, change: { architecture?: string; extra?: string; drop?: string; uint32?: Record<string, number> }): Promise<string> {
   const writer = new GgufWriter();
   setArchMetadata(writer, w.hparams, 'f32', 'variant');
   if (change.architecture) writer.setString('general.architecture', change.architecture);
+  for (const [key, value] of Object.entries(change.uint32 ?? {})) writer.setUint32(`${w.hparams.arch}.${key}`, value);
   setSpmVocab(writer, w.vocab);
   for (const t of w.tensors.values()) if (t.name !== change.drop) writer.addTensor({ name: t.name, shape: t.shape, type: 'f32', data: t.data });
   if (change.extra) writer.addTensor({ name: change.extra, shape: [w.hparams.nEmbd, 4], type: 'f32', data: new Float32Array(w.hparams.nEmbd * 4) });

@@ -7,13 +7,22 @@ import { emptyStats, type ActivationStats } from '../../src/lape/languageStats.t
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const fixturesDir = join(repoRoot, 'test/fixtures/lape');
 
-/** The reference project's published neuron files: ../shared/reference next to the repo. */
+/**
+ * ../shared beside the repository, where CI lays the reference project's files; LAPE_SHARED_DIR
+ * overrides it (LAPE_SHARED_DIR=/nonexistent shows what a fresh clone without it runs).
+ */
+export const sharedDir = resolve(process.env.LAPE_SHARED_DIR ?? join(repoRoot, '../shared'));
+
+/** Why a test needing `relative` under ../shared cannot run (the t.skip message), or undefined. */
+export function sharedMissing(relative: string): string | undefined {
+  const path = join(sharedDir, relative);
+  if (existsSync(path)) return undefined;
+  return `${path} is missing: this test needs the reference files of ../shared beside the checkout (or LAPE_SHARED_DIR)`;
+}
+
+/** The reference project's published neuron files: ../shared/reference. Check sharedMissing first. */
 export function referenceDir(): string {
-  const dir = resolve(repoRoot, '../shared/reference');
-  if (!existsSync(join(dir, 'LLaMA-2-7B.neuron.pth'))) {
-    throw new Error(`reference neuron files not found in ${dir} (expected ../shared/reference/*.neuron.pth next to the repository)`);
-  }
-  return dir;
+  return join(sharedDir, 'reference');
 }
 
 /** The python3 that may have torch (Debian's python3-torch); LAPE_TEST_PYTHON overrides it. */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Pipeline } from '../../pipeline/types.ts';
 import { PAPER_LANGUAGES } from '../../protocol/paperLanguages.ts';
-import { list, num, parse, positiveInt, rate, shardArg, UsageError } from '../cliArgs.ts';
+import { integer, list, nonNegativeInt, num, parse, positiveInt, rate, shardArg, UsageError } from '../cliArgs.ts';
 import { endProgress, printJson, progressPrinter } from '../output.ts';
 import { formatResults } from '../printResults.ts';
 
@@ -23,18 +23,20 @@ export async function detectCommand(pipeline: Pipeline, argv: string[], signal: 
     'activation-bar-ratio': { type: 'string' }, 'gpu-layers': { type: 'string' }, threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' },
   }, false);
   if (!values.model) throw new UsageError('--model is required (a .gguf path, or "demo").');
-  const languages = list(values.langs) ?? [...PAPER_LANGUAGES];
   const corpusArg = (values.corpus as string | undefined) ?? 'udhr';
   const corpus = corpusArg === 'udhr' || corpusArg === 'handbook' ? { kind: corpusArg as 'udhr' | 'handbook' } : corpusArg.includes('=') ? { kind: 'pairs' as const, pairs: corpusArg.split(',') } : { kind: 'folder' as const, folder: corpusArg };
+  // lang=path pairs name their languages; without --langs those are the run's languages.
+  const fromPairs = corpus.kind === 'pairs' && corpus.pairs.every((p) => p.includes('=')) ? corpus.pairs.map((p) => p.slice(0, p.indexOf('=')).trim()) : undefined;
+  const languages = list(values.langs) ?? fromPairs ?? [...PAPER_LANGUAGES];
   const outDir = resolve((values.out as string | undefined) ?? defaultOut(values.model as string));
   const view = await pipeline.detect({
     model: values.model as string,
     languages,
     corpus,
     budget: num(values.budget, 'budget', positiveInt),
-    evalBudget: num(values['eval-budget'], 'eval-budget', (n) => Number.isInteger(n) && n >= 0),
+    evalBudget: num(values['eval-budget'], 'eval-budget', nonNegativeInt),
     sequenceLength: num(values['seq-len'], 'seq-len', positiveInt),
-    gpuLayers: num(values['gpu-layers'], 'gpu-layers', Number.isInteger),
+    gpuLayers: num(values['gpu-layers'], 'gpu-layers', integer),
     threads: num(values.threads, 'threads', positiveInt),
     outDir,
     shard: shardArg(values.shard),
@@ -46,7 +48,7 @@ export async function detectCommand(pipeline: Pipeline, argv: string[], signal: 
       activationBarRatio: num(values['activation-bar-ratio'], 'activation-bar-ratio', rate),
     },
     signal,
-    onProgress: progressPrinter(Boolean(values.quiet) || Boolean(values.json)),
+    onProgress: progressPrinter(Boolean(values.quiet) || Boolean(values.json), !values.quiet),
   });
   endProgress();
   if (values.json) printJson({ outDir, ...view.summary, neurons: view.neurons.neurons });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Pipeline } from '../../pipeline/types.ts';
 import { STEERING_METHODS, type ActivateMode, type ForceRecipeOptions, type LayerRange, type SteeringMethod, type SteeringPositions, type SteeringSpec } from '../../protocol/steering.ts';
-import { list, num, parse, positiveInt, UsageError } from '../cliArgs.ts';
+import { integer, list, nonNegative, num, parse, positive, positiveInt, rate, UsageError } from '../cliArgs.ts';
 import { printJson } from '../output.ts';
 
 export const generateHelp = `lape generate --model M|demo --prompt TEXT [--results DIR] [--max-tokens N] [--temperature T] [--seed S] [--json]
@@ -79,11 +79,11 @@ export async function generateCommand(pipeline: Pipeline, argv: string[], signal
     diffMeanOptions: force && method === 'diffmean' ? dropUndefined({ strength, layers, positions }) : undefined,
     steering: steering && dropUndefined(steering),
     maxTokens: num(values['max-tokens'], 'max-tokens', positiveInt),
-    temperature: num(values.temperature, 'temperature', (n) => n >= 0),
+    temperature: num(values.temperature, 'temperature', nonNegative),
     topK: num(values['top-k'], 'top-k', positiveInt),
-    topP: num(values['top-p'], 'top-p', (n) => n > 0 && n <= 1),
-    repeatPenalty: num(values['repeat-penalty'], 'repeat-penalty', (n) => n > 0),
-    seed: num(values.seed, 'seed', Number.isInteger),
+    topP: num(values['top-p'], 'top-p', rate),
+    repeatPenalty: num(values['repeat-penalty'], 'repeat-penalty', positive),
+    seed: num(values.seed, 'seed', integer),
     signal,
     onText: json ? undefined : (t) => process.stdout.write(t),
   });

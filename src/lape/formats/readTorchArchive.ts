@@ -1,6 +1,6 @@
-import { unzipSync } from 'fflate';
 import { LapeError } from '../lapeError.ts';
 import { unpickle } from './unpickle.ts';
+import { unzipTorch, type UnzipTorchOptions } from './unzipTorch.ts';
 import { STORAGE_TYPES, type TorchDtype, type TorchTensor } from './torchTensor.ts';
 
 interface StorageType {
@@ -20,8 +20,8 @@ const BY_STORAGE_NAME = new Map<string, TorchDtype>(
  * lists and tuples, Maps for dicts, TorchTensor for tensors. Only the globals that tensors
  * and plain containers need are allowed, like torch.load(weights_only=True).
  */
-export function readTorchArchive(bytes: Uint8Array, fileName: string): unknown {
-  const files = unzipTorch(bytes, fileName);
+export function readTorchArchive(bytes: Uint8Array, fileName: string, options: UnzipTorchOptions = {}): unknown {
+  const files = unzipTorch(bytes, fileName, options);
   const pklName = Object.keys(files).find((n) => /^[^/]+\/data\.pkl$/.test(n));
   if (pklName === undefined) throw new LapeError('corrupt', 'zip archive has no <name>/data.pkl: not a torch.save file', fileName);
   const prefix = pklName.slice(0, -'data.pkl'.length);
@@ -35,8 +35,8 @@ export function readTorchArchive(bytes: Uint8Array, fileName: string): unknown {
     }
     const [, type, key, , numel] = pid as [string, unknown, unknown, unknown, unknown];
     const dtype = (type as StorageType | null)?.storageDtype;
-    if (dtype === undefined || typeof key !== 'string' || typeof numel !== 'number') {
-      throw new LapeError('corrupt', `malformed storage reference for key ${String(key)}`, fileName);
+    if (dtype === undefined || typeof key !== 'string' || typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) {
+      throw new LapeError('corrupt', `malformed storage reference for key ${String(key)} (${String(numel)} elements)`, fileName);
     }
     const cached = storages.get(key);
     if (cached) return cached;
@@ -53,7 +53,7 @@ export function readTorchArchive(bytes: Uint8Array, fileName: string): unknown {
 
   const rebuildTensor = (storage: unknown, offset: unknown, size: unknown, stride: unknown): TorchTensor => {
     const s = storage as Storage;
-    if (!s || !(s.values instanceof Float64Array) || typeof offset !== 'number' || !isIntArray(size) || !isIntArray(stride) || size.length !== stride.length) {
+    if (!s || !(s.values instanceof Float64Array) || typeof offset !== 'number' || !Number.isInteger(offset) || !isIntArray(size) || !isIntArray(stride) || size.length !== stride.length) {
       throw new LapeError('corrupt', 'malformed tensor record', fileName);
     }
     return gather(s, offset, size, stride, fileName);
@@ -68,33 +68,6 @@ export function readTorchArchive(bytes: Uint8Array, fileName: string): unknown {
   };
 
   return unpickle(files[pklName], { findClass, persistentLoad: loadStorage }, fileName);
-}
-
-function unzipTorch(bytes: Uint8Array, fileName: string): Record<string, Uint8Array> {
-  const isZip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
-  if (!isZip) {
-    if (bytes.length === 0) throw new LapeError('truncated', 'file is empty', fileName);
-    if (bytes[0] === 0x80) {
-      throw new LapeError('unsupported', 'legacy torch.save format (before torch 1.6); load and re-save it with a newer torch', fileName);
-    }
-    throw new LapeError('corrupt', 'not a torch.save file (no zip signature)', fileName);
-  }
-  if (!hasEndOfCentralDirectory(bytes)) {
-    throw new LapeError('truncated', 'zip archive is truncated (no end-of-central-directory record)', fileName);
-  }
-  try {
-    return unzipSync(bytes);
-  } catch (e) {
-    throw new LapeError('corrupt', `zip archive is corrupted: ${(e as Error).message}`, fileName, { cause: e });
-  }
-}
-
-function hasEndOfCentralDirectory(b: Uint8Array): boolean {
-  const stop = Math.max(0, b.length - 22 - 0xffff);
-  for (let i = b.length - 22; i >= stop; i--) {
-    if (b[i] === 0x50 && b[i + 1] === 0x4b && b[i + 2] === 0x05 && b[i + 3] === 0x06) return true;
-  }
-  return false;
 }
 
 function isIntArray(v: unknown): v is number[] {
@@ -141,19 +114,30 @@ function halfToNumber(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
-/** Copies a (possibly strided, offset) view of a storage into a row-major tensor. */
+/**
+ * Copies a (possibly strided, offset) view of a storage into a row-major tensor. The view is
+ * checked against its storage first: sizes and strides at least 0, no stride 0 on a dimension
+ * that repeats, no more elements than the storage holds, and every index inside it. Without
+ * that, 608 bytes with a stride-0 view could claim 30 million elements.
+ */
 function gather(s: Storage, offset: number, size: number[], stride: number[], fileName: string): TorchTensor {
+  const view = `tensor view (offset ${offset}, size [${size.join(', ')}], stride [${stride.join(', ')}])`;
+  const bad = (why: string): never => {
+    throw new LapeError('corrupt', `${view} does not fit its storage of ${s.values.length} elements: ${why}. The file is damaged or was not written by torch.save; export it again.`, fileName);
+  };
+  if (offset < 0) bad('negative offset');
+  for (let d = 0; d < size.length; d++) {
+    if (size[d] < 0) bad(`size ${size[d]} in dimension ${d}`);
+    if (stride[d] < 0) bad(`stride ${stride[d]} in dimension ${d}`);
+    if (stride[d] === 0 && size[d] > 1) bad(`stride 0 in dimension ${d} repeats one element ${size[d]} times`);
+  }
   const numel = size.reduce((a, b) => a * b, 1);
   const shape = size.slice();
   if (numel === 0) return { kind: 'tensor', dtype: s.dtype, shape, values: new Float64Array(0) };
+  if (numel > s.values.length) bad(`it claims ${numel} elements`);
   let maxIndex = offset;
-  for (let d = 0; d < size.length; d++) {
-    if (size[d] < 0 || stride[d] < 0) throw new LapeError('unsupported', 'negative size or stride', fileName);
-    maxIndex += (size[d] - 1) * stride[d];
-  }
-  if (offset < 0 || maxIndex >= s.values.length) {
-    throw new LapeError('corrupt', `tensor view reaches element ${maxIndex} of a storage of ${s.values.length}`, fileName);
-  }
+  for (let d = 0; d < size.length; d++) maxIndex += (size[d] - 1) * stride[d];
+  if (maxIndex >= s.values.length) bad(`it reaches element ${maxIndex}`);
   let contiguous = true;
   for (let d = size.length - 1, expect = 1; d >= 0; d--) {
     if (size[d] !== 1 && stride[d] !== expect) contiguous = false;

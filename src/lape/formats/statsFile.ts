@@ -1,8 +1,9 @@
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { LapeError } from '../lapeError.ts';
 import type { ActivationStats } from '../languageStats.ts';
 import { validateStats } from '../languageStats.ts';
+import { isSequenceCoverage, type SequenceCoverage } from './sequenceCoverage.ts';
 
 /**
  * Our statistics file, `.lapestats`:
@@ -35,6 +36,8 @@ export interface StatsFileMeta {
   sequenceLength: number;
   /** How many runs were merged into this file (1 for a single run). */
   shards: number;
+  /** Which detection sequences the counts cover; absent in files written before it existed. */
+  coverage?: SequenceCoverage;
 }
 
 export interface StatsFile {
@@ -68,15 +71,25 @@ export function encodeStatsFile(file: StatsFile): Uint8Array {
   return out;
 }
 
-/** Writes without assembling the whole file in memory (70B-sized stats are ~260 MB). */
+/**
+ * Writes without assembling the whole file in memory (70B-sized stats are ~260 MB), into a
+ * temporary file beside `path` that is renamed over it once complete: a kill mid-write leaves
+ * the finished statistics that were there before, never half a file.
+ */
 export function writeStatsFile(path: string, file: StatsFile): void {
   const parts = statsFileParts(file);
-  const fd = openSync(path, 'w');
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w');
   try {
     for (const p of parts) writeSync(fd, p);
-  } finally {
+    fsyncSync(fd);
+  } catch (e) {
     closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
   }
+  closeSync(fd);
+  renameSync(tmp, path);
 }
 
 export function readStatsFile(path: string, options: ReadStatsFileOptions = {}): StatsFile {
@@ -142,8 +155,8 @@ function decode(bytes: Uint8Array, fileName: string, options: ReadStatsFileOptio
     nFf: header.nFf,
     languages: header.languages.map((l, i) => ({ lang: l.lang, tokens: l.tokens, overZero: array(2 * i), sumAct: array(2 * i + 1) })),
   };
-  const { model, corpus, tokenBudget, sequenceLength, shards } = header;
-  return { meta: { model, corpus, tokenBudget, sequenceLength, shards }, stats };
+  const { model, corpus, tokenBudget, sequenceLength, shards, coverage } = header;
+  return { meta: { model, corpus, tokenBudget, sequenceLength, shards, ...(coverage ? { coverage } : {}) }, stats };
 }
 
 export function sameModel(a: ModelIdentity, b: ModelIdentity): boolean {
@@ -166,6 +179,7 @@ function statsFileParts(file: StatsFile): Uint8Array[] {
     tokenBudget: meta.tokenBudget,
     sequenceLength: meta.sequenceLength,
     shards: meta.shards,
+    ...(meta.coverage ? { coverage: meta.coverage } : {}),
     nLayer: stats.nLayer,
     nFf: stats.nFf,
     languages: stats.languages.map((l) => ({ lang: l.lang, tokens: l.tokens })),
@@ -215,4 +229,5 @@ function checkHeader(h: StatsFileHeader, fail: (code: 'corrupt', msg: string) =>
   if (!isCount(h.tokenBudget) || !isCount(h.sequenceLength) || !isCount(h.shards)) bad('invalid token budget, sequence length or shard count');
   if (!Array.isArray(h.languages) || h.languages.some((l) => typeof l?.lang !== 'string' || !isCount(l.tokens))) bad('invalid languages');
   if (typeof h.bodySha256 !== 'string') bad('missing body checksum');
+  if (h.coverage !== undefined && !isSequenceCoverage(h.coverage)) bad('invalid sequence coverage');
 }

@@ -79,8 +79,8 @@ async function preflight(url: string, ms: number, signal?: AbortSignal): Promise
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     const host = new URL(url).host;
-    if (deadline.aborted) throw new Error(`no answer from ${host} within ${ms / 1000} s (offline, or the hub is unreachable)`);
-    throw new Error(`${host} cannot be reached: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+    if (deadline.aborted) throw new Error(`no answer from ${host} within ${ms / 1000} s (offline, or the hub is unreachable)`, { cause: error });
+    throw new Error(`${host} cannot be reached: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`, { cause: error });
   }
   await response.body?.cancel().catch(() => undefined);
   if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
