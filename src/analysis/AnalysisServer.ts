@@ -88,7 +88,7 @@ export class AnalysisServer {
 
   private register(): void {
     const { backend } = this;
-    this.handle(ModelInfoRequest, async (p, c) => (await backend.pipeline()).modelInfo({ ...modelOptions(p), signal: c.signal }));
+    this.handle(ModelInfoRequest, async (p, c) => (await backend.pipeline()).modelInfo({ ...modelOptions(p), signal: c.signal, onProgress: c.progress }));
     this.handle(DownloadModelRequest, (p, c) => backend.downloadModel({ uri: p.uri, directory: p.directory, signal: c.signal, onProgress: c.progress }));
     this.handle0(LanguagesRequest, () => backend.languages());
     this.handle(DetectRequest, async (p, c) => {

@@ -1,11 +1,13 @@
 import { basename } from 'node:path';
+import { catalogueModel, isBuiltinModel } from '../protocol/modelCatalogue.ts';
 import { Emitter, type Event } from 'vscode-jsonrpc';
 import { ModelInfoRequest, type ModelInfo, type ModelOptions } from '../protocol/analysisProtocol.ts';
 import type { AnalysisClient, AnalysisRequestOptions } from './AnalysisClient.ts';
 
-/** A short name for a model setting: the file name, or "demo model". */
+/** A short name for a model setting: the file name, a catalogued model's title, or "built-in model". */
 export function modelLabel(model: string): string {
-  return model === 'demo' ? 'demo model' : basename(model);
+  if (isBuiltinModel(model)) return 'built-in model';
+  return catalogueModel(model)?.title ?? basename(model);
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { DownloadModelRequest } from '../protocol/analysisProtocol.ts';
 import { checkModelUri } from '../protocol/modelUri.ts';
+import { catalogueModel, formatBytes, isBuiltinModel, MODEL_CATALOGUE } from '../protocol/modelCatalogue.ts';
 import type { AnalysisClient } from './AnalysisClient.ts';
 import type { LapeConfiguration } from './LapeConfiguration.ts';
 import { modelLabel, type ModelState } from './ModelState.ts';
@@ -24,7 +25,7 @@ interface ModelPick extends vscode.QuickPickItem {
 export function registerModelCommands(context: vscode.ExtensionContext, deps: { client: AnalysisClient; config: LapeConfiguration; model: ModelState }): void {
   const { client, config, model } = deps;
 
-  const recent = (): string[] => (context.globalState.get<string[]>(RECENT_KEY) ?? []).filter((p) => p === 'demo' || existsSync(p));
+  const recent = (): string[] => (context.globalState.get<string[]>(RECENT_KEY) ?? []).filter((p) => isBuiltinModel(p) || catalogueModel(p) !== undefined || existsSync(p));
 
   const use = async (path: string): Promise<boolean> => {
     await config.setModelPath(path);
@@ -74,10 +75,15 @@ export function registerModelCommands(context: vscode.ExtensionContext, deps: { 
     const current = config.modelPath();
     const picks: (ModelPick | vscode.QuickPickItem)[] = [
       { label: '$(folder-opened) Choose a GGUF file…', run: chooseFile },
-      { label: '$(beaker) Built-in demo model', description: 'a small model made for trying things out', run: useDemo },
+      // Named models: fetched once into the cache (progress and cancel in the notification), verified by SHA-256.
+      ...MODEL_CATALOGUE.map((m) => ({
+        label: `$(sparkle) ${m.title}`, description: `${formatBytes(m.bytes)} · ${m.licence}`, detail: `Fetched once into ~/.cache/lape and checked by SHA-256 · licence: ${m.licenceUrl}`,
+        run: () => use(m.name),
+      })),
+      { label: '$(beaker) Built-in model', description: 'tiny, offline, trained by this project: fast to try, too small to show the paper\'s finding', run: useDemo },
       { label: '$(cloud-download) Download from Hugging Face…', description: 'hf:owner/repo:quant', run: download },
     ];
-    const recentModels = recent().filter((p) => p !== 'demo');
+    const recentModels = recent().filter((p) => !isBuiltinModel(p) && catalogueModel(p) === undefined);
     if (recentModels.length > 0) {
       picks.push({ label: 'Recent', kind: vscode.QuickPickItemKind.Separator });
       for (const path of recentModels) {

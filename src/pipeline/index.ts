@@ -50,7 +50,7 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
   };
   return {
     async modelInfo(o) {
-      const facts = await readModelFacts(await resolveModel(o.model, { signal: o.signal }), o.signal);
+      const facts = await readModelFacts(await resolveModel(o.model, { signal: o.signal, onProgress: o.onProgress }), o.signal);
       const engine = await session.getEngine();
       return {
         path: facts.path,

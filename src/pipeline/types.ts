@@ -28,7 +28,7 @@ export interface PipelineOptions {
 export interface Pipeline {
   /** A catalogued model in the cache, fetched and verified when needed. */
   fetchModel(name: string, options?: { signal?: AbortSignal; onProgress?: (p: PipelineProgress) => void }): Promise<FetchedModel>;
-  modelInfo(options: ModelOptions & { signal?: AbortSignal }): Promise<ModelInfo>;
+  modelInfo(options: ModelOptions & { signal?: AbortSignal; onProgress?: (p: PipelineProgress) => void }): Promise<ModelInfo>;
   /** Detection, identification and optionally perplexity; writes and returns the results folder. */
   detect(options: DetectOptions): Promise<ResultsView>;
   /** Identification again from the saved statistics, with other thresholds; no model needed. */

@@ -1,0 +1,47 @@
+// The paper's finding on a real multilingual model: Gemma 3 270M on the Debian handbook's
+// parallel texts, a small budget. Runs in CI (fetching model and corpus, failing when a
+// source is unreachable) and wherever both are cached; skipped with the reason otherwise.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPipeline } from '../../src/pipeline/index.ts';
+import { PAPER_LANGUAGES } from '../../src/protocol/paperLanguages.ts';
+import { countDiagonalWins } from '../../src/cli/printResults.ts';
+import { REAL_MODEL, realModelSkip } from './realModel.ts';
+
+const BUDGET = 2_000;
+const EVAL_BUDGET = 512;
+
+test(`${REAL_MODEL}: detection on the handbook, identification, and a perplexity matrix whose diagonal wins`, { skip: realModelSkip(), timeout: 30 * 60_000 }, async () => {
+  const pipeline = createPipeline();
+  const outDir = mkdtempSync(join(tmpdir(), 'lape-gemma-'));
+  try {
+    const view = await pipeline.detect({
+      model: REAL_MODEL, languages: [...PAPER_LANGUAGES], corpus: { kind: 'handbook' },
+      budget: BUDGET, evalBudget: EVAL_BUDGET, sequenceLength: 512, outDir, perplexity: true,
+    });
+    const s = view.summary;
+    assert.equal(s.model.architecture, 'gemma3');
+    assert.equal(s.model.name, REAL_MODEL);
+    for (const l of PAPER_LANGUAGES) {
+      assert.equal(s.tokensPerLanguage?.[l], BUDGET, `${l}: the handbook fills the budget`);
+      assert.equal(s.heldOutTokensPerLanguage?.[l], EVAL_BUDGET, `${l}: held-out tokens`);
+    }
+    assert.deepEqual(s.warnings, []);
+    // The paper's top_rate of 1% of 18 x 2,048 neurons.
+    assert.equal(view.neurons.selected.length > 0, true);
+    const change = s.pplChange!;
+    const random = s.randomPplChange!;
+    const wins = countDiagonalWins(change);
+    const diag = change.reduce((a, row, i) => a + row[i], 0) / change.length;
+    const randomDiag = random.reduce((a, row, i) => a + row[i], 0) / random.length;
+    console.log(`# diagonal wins ${wins}/7; mean diagonal ${(diag * 100).toFixed(1)}% vs random ${(randomDiag * 100).toFixed(2)}%`);
+    console.log(`# neurons per layer: ${JSON.stringify(s.neuronsPerLayer)}`);
+    assert.ok(wins >= 5, `deactivating L should hurt L most for most languages; it does for ${wins} of 7`);
+    assert.ok(diag > 5 * Math.abs(randomDiag), `own neurons (${diag}) should matter far more than random ones (${randomDiag})`);
+  } finally {
+    pipeline.dispose();
+  }
+});
