@@ -53,6 +53,16 @@ export function registerModelCommands(context: vscode.ExtensionContext, deps: { 
 
   const useDemo = (): Promise<boolean> => use('demo');
 
+  // From the welcome view's link (with the name) or the palette (a pick of the catalogue).
+  const useNamed = async (name?: unknown): Promise<boolean> => {
+    if (typeof name === 'string' && catalogueModel(name) !== undefined) return use(name);
+    const picked = await vscode.window.showQuickPick(
+      MODEL_CATALOGUE.map((m) => ({ label: m.title, description: `${formatBytes(m.bytes)} · ${m.licence}`, detail: m.licenceUrl, name: m.name })),
+      { title: 'Use a named model (fetched once into ~/.cache/lape, verified by SHA-256)' },
+    );
+    return picked ? use(picked.name) : false;
+  };
+
   const download = async (): Promise<boolean> => {
     const uri = await vscode.window.showInputBox({
       title: 'Download a GGUF model', prompt: 'Hugging Face URI (hf:owner/repo:quant) or an https:// URL of a .gguf file',
@@ -98,6 +108,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, deps: { 
     vscode.commands.registerCommand('languageNeurons.chooseModel', choose),
     vscode.commands.registerCommand('languageNeurons.chooseModelFile', chooseFile),
     vscode.commands.registerCommand('languageNeurons.useDemoModel', useDemo),
+    vscode.commands.registerCommand('languageNeurons.useNamedModel', useNamed),
     vscode.commands.registerCommand('languageNeurons.downloadModel', download),
   );
 }
