@@ -8,7 +8,7 @@ import { logSoftmax } from '../../src/engine/logits.ts';
 
 /** Log-probabilities at every position, from node-llama-cpp with `lora` ('-': none). */
 export function llamaCppLogProbs(model: string, lora: string, tokens: number[], nVocab: number): Float64Array[] {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'loraChild.ts'), model, lora, JSON.stringify(tokens)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'loraChild.ts'), model, lora, JSON.stringify(tokens)], { encoding: 'utf8', maxBuffer: 1 << 28 });
   return (JSON.parse(out) as (number | null)[][]).map((row) => {
     const lp = new Float64Array(nVocab).fill(-Infinity);
     row.forEach((v, k) => { if (v !== null) lp[k] = v; });
@@ -33,4 +33,8 @@ export async function hookLogProbs(modelPath: string, tokens: number[], zeroed: 
 }
 
 /** max |a - b| over every position and token. */
-export const maxDiff = (a: Float64Array[], b: Float64Array[]): number => Math.max(...a.map((row, i) => Math.max(...row.map((v, j) => Math.abs(v - b[i][j])))));
+export function maxDiff(a: Float64Array[], b: Float64Array[]): number {
+  let m = 0;
+  a.forEach((row, i) => { for (let j = 0; j < row.length; j++) m = Math.max(m, Math.abs(row[j] - b[i][j])); });
+  return m;
+}
