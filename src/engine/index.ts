@@ -11,3 +11,4 @@ export type { GenerateOptions, GeneratedChunk, HookPositions, StopReason } from 
 export { quantizeModel, type QuantType } from './quantizeModel.ts';
 export { readModelFacts, type ModelFacts } from './modelFacts.ts';
 export { SUPPORTED_ARCHITECTURES, type FfnAdapter } from './architectures.ts';
+export { readTensorFloat32 } from './readTensor.ts';

@@ -3,7 +3,7 @@ import { loadLibraries } from './native/loadLibraries.ts';
 import { llamaLogMark, llamaLogSince } from './native/logger.ts';
 
 /** llama_ftype values of include/llama.h. */
-const FTYPES = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 7, Q4_K_M: 15 } as const;
+const FTYPES = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 7, Q5_0: 8, Q4_K_S: 14, Q4_K_M: 15 } as const;
 export type QuantType = keyof typeof FTYPES;
 
 /**

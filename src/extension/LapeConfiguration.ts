@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ModelOptions } from '../protocol/analysisProtocol.ts';
 import { PAPER_LANGUAGES } from '../protocol/paperLanguages.ts';
+import { STEERING_METHODS, type SteeringMethod } from '../protocol/steering.ts';
 import { settingTarget, trustedSetting } from './trustedSetting.ts';
 
 const SECTION = 'languageNeurons';
@@ -59,6 +60,12 @@ export class LapeConfiguration implements vscode.Disposable {
       languages: c.get<string[]>('detection.languages', [...PAPER_LANGUAGES]),
       perplexity: c.get<boolean>('detection.perplexity', false),
     };
+  }
+
+  /** How "Force output language" steers completions; an unknown value falls back to the first method. */
+  steeringMethod(): SteeringMethod {
+    const value = this.config().get<string>('steeringMethod');
+    return STEERING_METHODS.find((m) => m === value) ?? STEERING_METHODS[0];
   }
 
   resultsFolder(): string {

@@ -7,6 +7,13 @@ export type NeuronEdit = NonNullable<SteeringSpec['neurons']>[number];
 export interface SteeringSet {
   name: string;
   spec: SteeringSpec;
+  /**
+   * Set by "Force output language": the language the set forces. Completions then ask for
+   * `force` with the method chosen in settings (languageNeurons.steeringMethod) instead of
+   * sending `spec`; `spec` is the neuron recipe, shown and used by the other commands.
+   * Editing the set by hand drops it.
+   */
+  force?: string;
 }
 
 export interface SteeringState {
@@ -62,6 +69,11 @@ export class SteeringStore {
     const { spec } = this.findActive();
     const empty = !spec.activate?.length && !spec.deactivate?.length && !spec.subtract?.length && !spec.neurons?.length && !spec.diffMean;
     return empty ? undefined : structuredClone(spec);
+  }
+
+  /** The language the active set forces, when steering is on and the set is a "Force" set. */
+  effectiveForce(): string | undefined {
+    return this.value.enabled ? this.findActive().force : undefined;
   }
 
   setEnabled(enabled: boolean): Promise<void> {
@@ -131,6 +143,8 @@ export class SteeringStore {
     return this.change((s) => {
       const set = s.sets.find((x) => x.name === s.active) ?? s.sets[0];
       edit(set.spec);
+      delete set.force; // no longer the recipe alone
+
     });
   }
 

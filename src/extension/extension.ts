@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerResultsCommands(context, { client, folders, model });
   registerSteeringCommands(context, steering);
   registerSteeringEditorCommands(context, { client, model, results: folders.store, steering });
-  registerCompletions(context, { client, model, results: folders.store, steering });
+  registerCompletions(context, { client, model, results: folders.store, steering, config });
   registerEventLoopLag(context, client, output);
   registerDebugState(context, { client, model, results: folders.store, steering });
 

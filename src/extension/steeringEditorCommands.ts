@@ -44,7 +44,7 @@ export function registerSteeringEditorCommands(context: vscode.ExtensionContext,
       void vscode.window.showErrorMessage(`"${target}" is not among the detected languages (${langs.join(', ')}).`);
       return;
     }
-    await steering.putSet({ name: `Force ${target}`, spec: forceLanguageSpec(langs, target) });
+    await steering.putSet({ name: `Force ${target}`, spec: forceLanguageSpec(langs, target), force: target });
     await steering.setEnabled(true);
   };
 

@@ -8,24 +8,30 @@ export class GgufTensorError extends Error {
 
 const F32 = 0;
 const F16 = 1;
-const Q8_0 = 8;
+
+export interface RawGgufTensor {
+  /** The tensor's bytes as stored, in its ggml type. */
+  bytes: Buffer;
+  /** ne0 first: rows of shape[0] values. */
+  shape: number[];
+  /** enum ggml_type. */
+  type: number;
+}
 
 /**
- * Reads one tensor of a GGUF file as float32, rows of ne0 values. Dequantizes F16 and
- * Q8_0 (blocks of a float16 scale and 32 int8); other quantizations are refused with a
- * message that says what to do, since exporting from a lossy copy would be lossy twice.
+ * The stored bytes of one tensor of a GGUF file. `byteSize(type, n)` says how many bytes
+ * n values of the tensor's type take (undefined: a type the caller cannot decode, refused
+ * with `refusal`).
  */
-export async function readGgufTensor(path: string, name: string): Promise<{ data: Float32Array; shape: number[] }> {
+export async function readGgufTensorBytes(path: string, name: string, byteSize: (type: number, n: number) => number | undefined, refusal = 'Use the F16 (or F32) GGUF of the same model.'): Promise<RawGgufTensor> {
   const info = await readGgufFileInfo(path, { logWarnings: false, ignoreKeys: ['tokenizer.ggml.tokens', 'tokenizer.ggml.scores', 'tokenizer.ggml.token_type', 'tokenizer.ggml.merges'] });
   const t = info.tensorInfo?.find((x) => x.name === name);
   if (!t) throw new GgufTensorError(`${path} has no tensor "${name}".`);
   const shape = t.dimensions.map(Number);
   const n = shape.reduce((a, b) => a * b, 1);
   const type = Number(t.ggmlType);
-  const bytes = type === F32 ? n * 4 : type === F16 ? n * 2 : type === Q8_0 ? (n / 32) * 34 : -1;
-  if (bytes < 0) {
-    throw new GgufTensorError(`${name} in ${path} is of ggml type ${type}; only F32, F16 and Q8_0 can be read exactly. Use the F16 (or F32) GGUF of the same model.`);
-  }
+  const bytes = byteSize(type, n);
+  if (bytes === undefined) throw new GgufTensorError(`${name} in ${path} is of ggml type ${type}, which cannot be read here. ${refusal}`);
   const fh = await open(path, 'r');
   const buf = Buffer.alloc(bytes);
   try {
@@ -34,14 +40,20 @@ export async function readGgufTensor(path: string, name: string): Promise<{ data
   } finally {
     await fh.close();
   }
+  return { bytes: buf, shape, type };
+}
+
+/**
+ * Reads one F32 or F16 tensor of a GGUF file as float32, rows of ne0 values, without
+ * llama.cpp. Quantized tensors are read by the engine's readTensorFloat32, which decodes
+ * them with llama.cpp's own dequantizers.
+ */
+export async function readGgufTensor(path: string, name: string): Promise<{ data: Float32Array; shape: number[] }> {
+  const { bytes: buf, shape, type } = await readGgufTensorBytes(path, name, (ty, n) => (ty === F32 ? n * 4 : ty === F16 ? n * 2 : undefined),
+    'Only F32 and F16 are read without llama.cpp; quantized tensors go through the engine (readTensorFloat32).');
+  const n = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
   if (type === F32) data.set(new Float32Array(buf.buffer, buf.byteOffset, n));
-  else if (type === F16) for (let i = 0; i < n; i++) data[i] = float16BitsToFloat32(buf.readUInt16LE(i * 2));
-  else {
-    for (let b = 0; b < n / 32; b++) {
-      const d = float16BitsToFloat32(buf.readUInt16LE(b * 34));
-      for (let i = 0; i < 32; i++) data[b * 32 + i] = d * buf.readInt8(b * 34 + 2 + i);
-    }
-  }
+  else for (let i = 0; i < n; i++) data[i] = float16BitsToFloat32(buf.readUInt16LE(i * 2));
   return { data, shape };
 }

@@ -1,7 +1,6 @@
 import { basename, join, resolve } from 'node:path';
-import { readModelFacts } from '../engine/index.ts';
+import { readModelFacts, readTensorFloat32 } from '../engine/index.ts';
 import { GgufWriter } from '../gguf/ggufWriter.ts';
-import { readGgufTensor } from '../gguf/readGgufTensor.ts';
 import { PipelineError } from './PipelineError.ts';
 import { readResults } from './resultsFolder.ts';
 
@@ -10,6 +9,10 @@ import { readResults } from './resultsFolder.ts';
  * (`llama-server --lora`, node-llama-cpp's `lora` option). Zeroing the columns S of
  * ffn_down is a rank-|S| update W' = W + B A with A the rows of the identity at S
  * ([n_ff] -> [|S|]) and B = -W[:, S]; alpha = rank makes llama.cpp's scale exactly 1.
+ *
+ * W is read from the model the user detected on, whatever its type: quantized ffn_down
+ * weights (Q8_0, Q5_0, K-quants) are dequantized by llama.cpp's own to_float, so B
+ * cancels exactly the values llama.cpp multiplies by.
  */
 export async function exportLora(resultsDir: string, language: string | undefined, modelPath: string, out?: string): Promise<string[]> {
   const { summary, neurons } = readResults(resultsDir);
@@ -30,7 +33,7 @@ export async function exportLora(resultsDir: string, language: string | undefine
     const cols = neurons.neurons[li][layer];
     if (!cols || cols.length === 0) continue;
     const name = `blk.${layer}.ffn_down.weight`;
-    const { data, shape } = await readGgufTensor(modelPath, name);
+    const { data, shape } = await readTensorFloat32(modelPath, name);
     const [nFf, nEmbd] = shape;
     const r = cols.length;
     const a = new Float32Array(nFf * r);

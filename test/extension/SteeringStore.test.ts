@@ -63,3 +63,17 @@ test('clearing the active set empties it', async () => {
   await store.clearActive();
   assert.deepEqual(store.activeSet.spec, {});
 });
+
+test('a Force set is sent as force while it is the recipe alone; editing it by hand makes it a plain spec', async () => {
+  const store = new SteeringStore(memento());
+  await store.putSet({ name: 'Force fr', spec: { activate: ['fr'], deactivate: ['en'], mode: 'mean' }, force: 'fr' });
+  assert.equal(store.effectiveForce(), undefined, 'steering is off');
+  await store.setEnabled(true);
+  assert.equal(store.effectiveForce(), 'fr');
+  await store.selectSet('Default');
+  assert.equal(store.effectiveForce(), undefined, 'another set is active');
+  await store.selectSet('Force fr');
+  await store.addNeurons([{ layer: 0, index: 1, mode: 'zero' }]);
+  assert.equal(store.effectiveForce(), undefined);
+  assert.deepEqual(store.effectiveSpec()?.neurons, [{ layer: 0, index: 1, mode: 'zero' }]);
+});

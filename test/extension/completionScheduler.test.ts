@@ -110,3 +110,57 @@ test('the cache keeps the most recent entries only', async () => {
   await s.complete(key('c'), new Token());
   assert.equal(calls, 4, '"c" is still cached');
 });
+
+test('a refused request is reported once and not asked again for that context until the cache is cleared', async () => {
+  const clock = new FakeClock();
+  let calls = 0;
+  const reported: string[] = [];
+  const refusal = new Error('residual-means.json is missing: … Run `lape detect --residual-means --out DIR` …');
+  const s = new CompletionScheduler(async (k) => { calls++; if (k.context === 'diffmean') throw refusal; return 'ok'; }, {
+    debounceMs: 10, timeoutMs: 1000, cacheSize: 10,
+    onError: (error) => { reported.push((error as Error).message); return true; },
+  }, clock);
+  const dm = (prefix: string): CompletionKey => ({ prefix, suffix: '', context: 'diffmean' });
+  const first = s.complete(dm('a'), new Token());
+  await clock.advance(10);
+  assert.equal(await first, undefined);
+  assert.deepEqual(reported, [refusal.message]);
+  for (const p of ['ab', 'abc']) assert.equal(await s.complete(dm(p), new Token()), undefined, 'no debounce, no request');
+  assert.equal(calls, 1);
+  assert.equal(reported.length, 1, 'reported once');
+  const other = s.complete({ prefix: 'ab', suffix: '', context: 'force fr' }, new Token());
+  await clock.advance(10);
+  assert.equal(await other, 'ok', 'another context is still asked');
+  s.clear(); // say, the results were detected again with --residual-means
+  const retry = s.complete(dm('ab'), new Token());
+  await clock.advance(10);
+  assert.equal(await retry, undefined);
+  assert.equal(calls, 3);
+  assert.equal(reported.length, 2);
+});
+
+test('a failure the handler calls transient, a time-out or a cancellation does not stop later requests', async () => {
+  const clock = new FakeClock();
+  let calls = 0;
+  let errors = 0;
+  const s = new CompletionScheduler((_k, signal) => { calls++; return calls === 1 ? Promise.reject(new Error('process died')) : new Promise<string>((_r, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))); }, {
+    debounceMs: 10, timeoutMs: 100, cacheSize: 10,
+    onError: () => { errors++; return false; },
+  }, clock);
+  const first = s.complete(key('a'), new Token());
+  await clock.advance(10);
+  assert.equal(await first, undefined);
+  const timedOut = s.complete(key('a'), new Token());
+  await clock.advance(10);
+  await clock.advance(100);
+  assert.equal(await timedOut, undefined);
+  assert.equal(calls, 2, 'asked again after a transient failure');
+  assert.equal(errors, 1, 'the time-out is not reported as an error');
+  const t = new Token();
+  const cancelled = s.complete(key('a'), t);
+  await clock.advance(10);
+  t.cancel();
+  assert.equal(await cancelled, undefined);
+  assert.equal(calls, 3);
+  assert.equal(errors, 1);
+});

@@ -2,7 +2,10 @@
  * The timing logic of ghost-text completions, free of VS Code so that it can be tested
  * with a fake clock (ggml-org/llama.vscode's habits): wait for typing to pause, answer
  * from a cache keyed by prefix and suffix, abort the model request as soon as the user
- * types again, and give up after a time cap instead of ever blocking the editor.
+ * types again, and give up after a time cap instead of ever blocking the editor. A request
+ * the analysis process refuses (say, DiffMean without residual means) is reported once and
+ * not asked again for the same context until the cache is cleared, so a missing file does
+ * not raise an error on every keystroke.
  */
 export interface Clock {
   now(): number;
@@ -20,16 +23,24 @@ export interface SchedulerOptions {
   debounceMs: number;
   timeoutMs: number;
   cacheSize: number;
+  /**
+   * Called with a failed request's error (not with cancellations or time-outs). Return true
+   * when asking again cannot help (the request was refused): the context then gets no more
+   * requests until `clear()`.
+   */
+  onError?: (error: unknown, key: CompletionKey<unknown>) => boolean;
 }
 
-export interface CompletionKey {
+export interface CompletionKey<T = undefined> {
   prefix: string;
   suffix: string;
-  /** Anything else the answer depends on: the steering set, the model. */
+  /** Anything else the answer depends on: the steering set, the results' identity, the model. */
   context: string;
+  /** What the fetch needs to ask (not part of the key: `context` must already cover it). */
+  payload?: T;
 }
 
-export type Fetch = (key: CompletionKey, signal: AbortSignal) => Promise<string>;
+export type Fetch<T = undefined> = (key: CompletionKey<T>, signal: AbortSignal) => Promise<string>;
 
 /** What a cancellation token looks like to the scheduler (VS Code's has this shape). */
 export interface Cancellation {
@@ -37,13 +48,14 @@ export interface Cancellation {
   onCancellationRequested(listener: () => void): { dispose(): void };
 }
 
-export class CompletionScheduler {
+export class CompletionScheduler<T = undefined> {
   private readonly cache = new Map<string, string>();
+  private readonly refused = new Set<string>();
   private inFlight?: AbortController;
   requests = 0;
 
   constructor(
-    private readonly fetch: Fetch,
+    private readonly fetch: Fetch<T>,
     private readonly options: SchedulerOptions,
     private readonly clock: Clock = realClock,
   ) {}
@@ -52,7 +64,7 @@ export class CompletionScheduler {
    * The completion for `key`, or undefined when cancelled, timed out or failed. A newer
    * call aborts the older one's model request.
    */
-  async complete(key: CompletionKey, token: Cancellation): Promise<string | undefined> {
+  async complete(key: CompletionKey<T>, token: Cancellation): Promise<string | undefined> {
     const id = cacheKey(key);
     const hit = this.cache.get(id);
     if (hit !== undefined) {
@@ -60,6 +72,7 @@ export class CompletionScheduler {
       this.cache.set(id, hit); // most recently used last
       return hit;
     }
+    if (this.refused.has(key.context)) return undefined;
     this.inFlight?.abort();
     const controller = new AbortController();
     this.inFlight = controller;
@@ -77,7 +90,8 @@ export class CompletionScheduler {
       } finally {
         this.clock.clearTimeout(timer);
       }
-    } catch {
+    } catch (error) {
+      if (!controller.signal.aborted && !token.isCancellationRequested && this.options.onError?.(error, key)) this.refused.add(key.context);
       return undefined;
     } finally {
       sub.dispose();
@@ -85,8 +99,10 @@ export class CompletionScheduler {
     }
   }
 
+  /** Forgets every answer and every refusal (the steering, the results or the settings changed). */
   clear(): void {
     this.cache.clear();
+    this.refused.clear();
   }
 
   private remember(id: string, text: string): void {
@@ -106,6 +122,6 @@ export class CompletionScheduler {
   }
 }
 
-function cacheKey(k: CompletionKey): string {
+function cacheKey(k: CompletionKey<unknown>): string {
   return JSON.stringify([k.context, k.prefix, k.suffix]);
 }
