@@ -12,6 +12,8 @@ export const RESULT_FILES = {
   report: 'report.html',
   partialDir: 'partial',
   evalDir: 'eval',
+  /** The detection token ids each language's counts were taken over (for checks by another implementation). */
+  detectTokensDir: 'tokens',
 } as const;
 
 /** Writes via a temporary file and a rename, so a crash never leaves half a JSON behind. */
@@ -72,4 +74,19 @@ export function writeEvalTokens(dir: string, data: EvalTokens): void {
 
 export function readEvalTokens(dir: string, language: string): EvalTokens {
   return readJson<EvalTokens>(join(dir, RESULT_FILES.evalDir, `${language}.json`), `held-out tokens for ${language}`);
+}
+
+/**
+ * The detection sequences this run fed to the recorder, in order, BOS included: exactly the
+ * tokens its counts are over, so another implementation (test/peer) can count on the same input.
+ * A shard run writes only its own sequences.
+ */
+export function writeDetectTokens(dir: string, data: EvalTokens): void {
+  const sub = join(dir, RESULT_FILES.detectTokensDir);
+  ensureDir(sub);
+  writeJsonAtomic(join(sub, `${data.language}.json`), data);
+}
+
+export function readDetectTokens(dir: string, language: string): EvalTokens {
+  return readJson<EvalTokens>(join(dir, RESULT_FILES.detectTokensDir, `${language}.json`), `detection tokens for ${language}`);
 }
