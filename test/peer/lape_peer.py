@@ -49,12 +49,16 @@ def hook_mlps(model, counting):
         layer.mlp.forward = MethodType(factory(i), layer.mlp)
 
 
-def count_language(model, sequences):
-    """One sequence per forward (no padding, so no pad token is counted); only the body runs,
-    the output head is not needed for the counts."""
+def count_language(model, sequences, batch=4):
+    """Sequences of equal length go through together (no padding, so no pad token is counted);
+    only the body runs, the output head is not needed for the counts."""
+    by_length = {}
+    for seq in sequences:
+        by_length.setdefault(len(seq), []).append(seq)
     with torch.inference_mode():
-        for seq in sequences:
-            model.model(input_ids=torch.tensor([seq], dtype=torch.long), use_cache=False)
+        for same in by_length.values():
+            for i in range(0, len(same), batch):
+                model.model(input_ids=torch.tensor(same[i:i + batch], dtype=torch.long), use_cache=False)
     return sum(len(s) for s in sequences)
 
 
@@ -73,7 +77,7 @@ def run_identify(identify_py, n, over_zero_by_lang, n_layer):
         os.makedirs(os.path.join(work, 'activation_mask'))
         for lang in IDENTIFY_LANGS:
             torch.save(dict(n=n[lang], over_zero=over_zero_by_lang[lang]), os.path.join(work, 'data', f'activation.{lang}.train.{IDENTIFY_MODEL}'))
-        r = subprocess.run([sys.executable, identify_py], cwd=work, capture_output=True, text=True)
+        r = subprocess.run([sys.executable, os.path.abspath(identify_py)], cwd=work, capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError(f'identify.py failed:\n{r.stderr}')
         masks = torch.load(os.path.join(work, 'activation_mask', IDENTIFY_MODEL))
