@@ -18,7 +18,12 @@ export function findGemma(): Found {
   const env = process.env.LAPE_GEMMA_PATH;
   if (env) return existsSync(env) ? { path: env } : { missing: `LAPE_GEMMA_PATH=${env} does not exist` };
   const r = runCli(['fetch', 'gemma-3-270m', '--json']);
-  if (r.code !== 0) return { missing: `set LAPE_GEMMA_PATH, or make \`lape fetch gemma-3-270m\` work: it exited ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' ')}` };
+  if (r.code !== 0) {
+    // Progress lines may come first: show the line that says what went wrong.
+    const lines = r.stderr.trim().split('\n');
+    const why = lines.find((l) => /^lape:|error/i.test(l)) ?? lines.at(-1);
+    return { missing: `set LAPE_GEMMA_PATH, or make \`lape fetch gemma-3-270m\` work: it exited ${r.code}: ${why}` };
+  }
   const { path } = JSON.parse(r.stdout) as { path: string };
   return { path };
 }
