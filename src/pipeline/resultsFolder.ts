@@ -12,6 +12,8 @@ export const RESULT_FILES = {
   report: 'report.html',
   partialDir: 'partial',
   evalDir: 'eval',
+  /** The detection token ids each language's counts were taken over (for checks by another implementation). */
+  detectTokensDir: 'tokens',
 } as const;
 
 /** Writes via a temporary file and a rename, so a crash never leaves half a JSON behind. */
@@ -106,10 +108,25 @@ export function checkExportTarget(resultsDir: string, out: string | undefined): 
   const inside = relative(realish(resultsDir), target);
   const own: string[] = [RESULT_FILES.summary, RESULT_FILES.neurons, RESULT_FILES.stats, RESULT_FILES.report];
   const top = inside.split(/[\\/]/)[0];
-  if (inside === '' || (!inside.startsWith('..') && (own.includes(inside) || top === RESULT_FILES.partialDir || top === RESULT_FILES.evalDir))) {
+  if (inside === '' || (!inside.startsWith('..') && (own.includes(inside) || top === RESULT_FILES.partialDir || top === RESULT_FILES.evalDir || top === RESULT_FILES.detectTokensDir))) {
     throw new PipelineError('bad-argument', `${out} is part of the results folder ${resultsDir} (${inside || 'the folder itself'}); exporting there would overwrite it. Give --out another file name, such as ${join(resultsDir, 'neurons.export.json')}.`);
   }
   if (existsSync(target) && statSync(target).isDirectory()) {
     throw new PipelineError('bad-argument', `${out} is a folder; give --out a file name to write the export to.`);
   }
+}
+
+/**
+ * The detection sequences this run fed to the recorder, in order, BOS included: exactly the
+ * tokens its counts are over, so another implementation (test/peer) can count on the same input.
+ * A shard run writes only its own sequences.
+ */
+export function writeDetectTokens(dir: string, data: EvalTokens): void {
+  const sub = join(dir, RESULT_FILES.detectTokensDir);
+  ensureDir(sub);
+  writeJsonAtomic(join(sub, `${data.language}.json`), data);
+}
+
+export function readDetectTokens(dir: string, language: string): EvalTokens {
+  return readJson<EvalTokens>(join(dir, RESULT_FILES.detectTokensDir, `${language}.json`), `detection tokens for ${language}`);
 }

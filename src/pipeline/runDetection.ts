@@ -8,7 +8,7 @@ import type { ActivationStats } from '../lape/languageStats.ts';
 import type { ResultsView } from '../protocol/results.ts';
 import type { EngineSession } from './EngineSession.ts';
 import { PipelineError } from './PipelineError.ts';
-import { RESULT_FILES, ensureDir, readEvalTokens, writeEvalTokens } from './resultsFolder.ts';
+import { RESULT_FILES, ensureDir, readEvalTokens, writeDetectTokens, writeEvalTokens } from './resultsFolder.ts';
 import { identifyAndWrite } from './identifyAndWrite.ts';
 import { modelTokenization } from './modelTokenization.ts';
 import { fetchHandbook } from './corpora/fetchHandbook.ts';
@@ -98,6 +98,7 @@ function partialPath(outDir: string, lang: string, shard: Shard): string {
 function resumeLanguage(outDir: string, entry: CorpusEntry, meta: StatsFileMeta, shard: Shard): { file: StatsFile; tokens: { detect: number; evaluation: number } } | undefined {
   const path = partialPath(outDir, entry.language.code, shard);
   if (!existsSync(path) || !existsSync(join(outDir, RESULT_FILES.evalDir, `${entry.language.code}.json`))) return undefined;
+  if (!existsSync(join(outDir, RESULT_FILES.detectTokensDir, `${entry.language.code}.json`))) return undefined;
   try {
     const file = readStatsFile(path, { expectedModel: meta.model });
     const m = file.meta;
@@ -138,11 +139,11 @@ async function detectLanguage(model: EngineModel, ctx: EngineContext, entry: Cor
     throw new PipelineError('empty-language', `The corpus of ${lang} (${entry.language.name}) yields no tokens for detection. Give it a non-empty text file.`);
   }
   writeEvalTokens(run.outDir, { language: lang, sequences: seqs.evaluation.map((s) => Array.from(s)) });
+  const mine = seqs.detect.filter((_, i) => i % run.shard.count === run.shard.index);
+  writeDetectTokens(run.outDir, { language: lang, sequences: mine.map((s) => Array.from(s)) });
   const rec = new ActivationRecorder(model.nLayer, model.nFf);
   const residual = run.residual ? new ResidualRecorder(model.nLayer, model.facts.nEmbd) : undefined;
-  for (let i = 0; i < seqs.detect.length; i++) {
-    if (i % run.shard.count !== run.shard.index) continue;
-    const seq = seqs.detect[i];
+  for (const seq of mine) {
     ctx.evaluate(seq, { outputs: 'all', logits: false, hooks: { recorder: rec, residualRecorder: residual }, signal });
     meter.add(seq.length, lang);
     // Let cancellation and progress messages through between sequences.
