@@ -3,9 +3,12 @@
 // same batches; peak RSS from child processes (bench/gemma*Child.ts); ghost-text latency
 // from the analysis process, as the extension asks it (bench/ghostBench.ts).
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActivationRecorder, type LlamaEngine } from '../src/engine/index.ts';
 import { fetchModel } from '../src/pipeline/models/fetchModel.ts';
+import { lapeCacheDir } from '../src/pipeline/cacheDir.ts';
+import { catalogueModel } from '../src/protocol/modelCatalogue.ts';
 import { readUdhrText } from '../src/corpus/udhrCorpus.ts';
 import { completionRequest } from '../src/protocol/completionRequest.ts';
 import type { CaptureFigures } from './captureBench.ts';
@@ -49,12 +52,14 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** The cached file, or why there is none; never downloads (`lape fetch gemma-3-270m` does). */
+/** The cached, verified file, or why there is none; never downloads (`lape fetch gemma-3-270m` does). */
 export async function cachedGemma(): Promise<{ path: string } | { skipped: string }> {
+  const target = join(lapeCacheDir(), 'models', catalogueModel(GEMMA)!.fileName);
+  if (!existsSync(target)) return { skipped: `${GEMMA} is not in the cache (no ${target}); run \`lape fetch ${GEMMA}\` or set LAPE_CACHE_DIR` };
   try {
     return { path: (await fetchModel(GEMMA, { sources: [] })).path };
   } catch (error) {
-    return { skipped: `${GEMMA} is not in the cache (${(error as Error).message.split('\n')[0]}); run \`lape fetch ${GEMMA}\` or set LAPE_CACHE_DIR` };
+    return { skipped: `the cached ${target} does not verify (${(error as Error).message.split('\n')[0]}); run \`lape fetch ${GEMMA}\`` };
   }
 }
 
