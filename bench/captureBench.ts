@@ -10,10 +10,10 @@ export interface CaptureFigures {
   /** Capture-over-plain throughput, the WASM kernel: the median of the ratios of adjacent runs. */
   captureRatio: number;
   /** The same with the plain JavaScript counting loop, for comparison. */
-  jsCaptureTokensPerSecond: number;
-  jsCaptureRatio: number;
+  jsCaptureTokensPerSecond?: number;
+  jsCaptureRatio?: number;
   /** Tensors handed to the callback and copied out, nothing counted: the graph split's share. */
-  copyOnlyRatio: number;
+  copyOnlyRatio?: number;
   /**
    * Share of a capture run's wall time spent inside the callback copying and counting
    * (median). Unlike the ratios it does not depend on the machine's speed drifting between

@@ -10,6 +10,7 @@ import { writeSyntheticModel } from '../src/gguf/syntheticModel.ts';
 import { benchModel } from './benchModels.ts';
 import { captureBench, type CaptureFigures } from './captureBench.ts';
 import { editorBench, type EditorFigures } from './editorBench.ts';
+import { gemmaBench, gemmaCaptureRow, GEMMA, type GemmaResult } from './gemmaBench.ts';
 import { torchAvailable, torchPeer } from './torchPeer.ts';
 import { syntheticStats } from './syntheticStats.ts';
 
@@ -17,7 +18,7 @@ const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const with7b = args.has('--7b');
 const with7bFull = args.has('--7b-full');
-// --only=editor,capture,torch,identify,corpus runs some parts; results.json keeps the others' last figures.
+// --only=editor,capture,torch,identify,corpus,gemma runs some parts; results.json keeps the others' last figures.
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const want = (part: string) => !only || only.includes(part);
 // --models=llama-2-7b-6l,... measures the capture overhead of these shapes only.
@@ -62,6 +63,23 @@ if (want('torch')) {
     results.torchPeer = { skipped: 'python3 with torch not found' };
   }
 }
+if (want('gemma')) {
+  log(`real model: ${GEMMA} from the cache (detection, perplexity, ghost text)`);
+  const g: GemmaResult = await gemmaBench(engine, quick, log);
+  results.gemma = g;
+  if ('skipped' in g) log(`${GEMMA} skipped: ${g.skipped}`);
+  else {
+    // The issue-15 keys, at the top level; the whole measurement stays under "gemma".
+    Object.assign(results, {
+      detectionSpeedup: g.detectionSpeedup,
+      detectionPeakRssMiB: g.detection.peakRssMiB,
+      pplPeakRssMiB: g.perplexity.peakRssMiB,
+      ghostFirstTokenMs: { p50: g.ghost.firstTokenMs.p50, p90: g.ghost.firstTokenMs.p90 },
+      pplRatio: g.pplRatio,
+    });
+    results.models = [...((results.models as CaptureFigures[] | undefined) ?? []).filter((m) => m.model !== GEMMA), gemmaCaptureRow(g)];
+  }
+}
 engine.dispose();
 
 mkdirSync(join('.cache', 'bench'), { recursive: true });
@@ -90,6 +108,17 @@ console.log(`\nMachine: ${String((results.machine as { cpu: string }).cpu)}, ${c
 console.log('| model | batch | plain tok/s | capture tok/s | captureRatio | JS-loop ratio | copy-only ratio | time in callback |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const m of (results.models as CaptureFigures[] | undefined) ?? []) console.log(`| ${m.model} | ${m.batch} | ${f(m.plainTokensPerSecond)} | ${f(m.captureTokensPerSecond)} | ${f(m.captureRatio, 3)} | ${f(m.jsCaptureRatio, 3)} | ${f(m.copyOnlyRatio, 3)} | ${m.callbackShare === undefined ? '–' : `${f(100 * m.callbackShare)}%`} |`);
+const gm = results.gemma as GemmaResult | undefined;
+if (gm && 'skipped' in gm) console.log(`\n${GEMMA}: skipped (${gm.skipped})`);
+else if (gm) {
+  console.log(`\n| ${GEMMA}, ${gm.batch}-token batches | figure |\n|---|---|`);
+  console.log(`| detectionSpeedup (detection ÷ plain all-outputs forward) | ${f(gm.detectionSpeedup, 2)} (${f(gm.detectionTokensPerSecond)} vs ${f(gm.plainAllOutputsTokensPerSecond)} tok/s; ${gm.earlyStops.stopped}/${gm.earlyStops.of} passes stopped early) |`);
+  console.log(`| captureRatio (detection ÷ early-stopped forward, nothing counted) | ${f(gm.captureRatio, 3)} (${f(gm.earlyStoppedTokensPerSecond)} tok/s uncounted) |`);
+  console.log(`| pplRatio (perplexity scoring ÷ plain all-outputs forward) | ${f(gm.pplRatio, 3)} (${f(gm.perplexityTokensPerSecond)} tok/s) |`);
+  console.log(`| detectionPeakRssMiB (${gm.detection.languages.length} x ${gm.detection.budget} tokens) | ${f(gm.detection.peakRssMiB, 0)} |`);
+  console.log(`| pplPeakRssMiB (${gm.perplexity.languages.length} x ${gm.perplexity.heldOutTokensPerLanguage} held-out tokens) | ${f(gm.perplexity.peakRssMiB, 0)} |`);
+  console.log(`| ghostFirstTokenMs (${gm.ghost.documentTokens}-token document, ${gm.ghost.promptTokens}-token prompt, ${gm.ghost.keystrokes} keystrokes) | p50 ${f(gm.ghost.firstTokenMs.p50, 0)}, p90 ${f(gm.ghost.firstTokenMs.p90, 0)} ms (whole ghost text p50 ${f(gm.ghost.completionMs.p50, 0)} ms; cache reuse ${gm.ghost.reuseCache ? 'on' : 'off'}) |`);
+}
 const tp = (results.torchPeer ?? { skipped: 'not run' }) as Record<string, number | string>;
 console.log(tp.skipped ? `\nPyTorch peer: skipped (${tp.skipped})` : `\nPyTorch forward hooks (torch ${tp.torch}), same F32 model: ours ${f(tp.oursTokensPerSecond as number)} tok/s, torch ${f(tp.torchTokensPerSecond as number)} tok/s, ${f(tp.speedup as number, 2)}x; counts differ on ${tp.countMismatches} of ${tp.neurons} neurons (max ${tp.maxCountDifference})`);
 const id = results.identify as Record<string, number> | undefined;
