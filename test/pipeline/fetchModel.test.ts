@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -75,6 +75,12 @@ test('a damaged cached file is caught by its SHA-256 and fetched again', async (
     const got = await fetchModel(entry, { cacheDir, hubEndpoint: url, sources: ['hub'] });
     assert.equal(got.source, 'hub');
     assert.deepEqual(readFileSync(got.path), bytes);
+    // Damaged again after it was verified in this process: the new modification time makes it check again.
+    writeFileSync(got.path, bad);
+    utimesSync(got.path, new Date(), new Date(Date.now() + 5000));
+    const again = await fetchModel(entry, { cacheDir, hubEndpoint: url, sources: ['hub'] });
+    assert.equal(again.source, 'hub', 'a file changed since its check is checked again');
+    assert.deepEqual(readFileSync(again.path), bytes);
   } finally {
     await close(server);
   }

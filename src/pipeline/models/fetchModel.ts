@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { catalogueModel, formatBytes, MODEL_CATALOGUE, type CatalogueModel, type FetchedModel } from '../../protocol/modelCatalogue.ts';
@@ -33,8 +33,8 @@ export function unknownModelError(name: string): PipelineError {
 
 /**
  * The path of a catalogued model, fetched into the cache if needed. The cached file is
- * checked against the catalogue's size and SHA-256 on every call, and a file that fails is
- * fetched again. Each source writes into a temporary folder beside the cache and the file
+ * checked against the catalogue's size and SHA-256 the first time a process resolves it and
+ * whenever its size or modification time changes since, and a file that fails is fetched again. Each source writes into a temporary folder beside the cache and the file
  * is moved into place only once verified, so a cancel or a crash never leaves a partial
  * model where the next run would find it.
  */
@@ -47,9 +47,13 @@ export async function fetchModel(nameOrEntry: string | CatalogueModel, o: FetchM
   const progress = (message: string, done?: number, total?: number) => o.onProgress?.({ phase: 'load', message, done, total });
   const failures: string[] = [];
   if (existsSync(target)) {
+    if (verifiedUnchanged(target, expected.sha256)) return { path: target, ...expected, source: 'cache' };
     progress(`Checking ${target}`);
     const problem = await checkModelFile(target, expected, o.signal);
-    if (problem === undefined) return { path: target, ...expected, source: 'cache' };
+    if (problem === undefined) {
+      rememberVerified(target, expected.sha256);
+      return { path: target, ...expected, source: 'cache' };
+    }
     failures.push(`cache (${target}): ${problem}; fetching it again`);
     await rm(target, { force: true });
   }
@@ -66,6 +70,7 @@ export async function fetchModel(nameOrEntry: string | CatalogueModel, o: FetchM
       const problem = await checkModelFile(file, expected, o.signal);
       if (problem !== undefined) throw new Error(`the file it gave is not the model: ${problem}`);
       await rename(file, target);
+      rememberVerified(target, expected.sha256);
       return { path: target, ...expected, source };
     } catch (error) {
       if (o.signal?.aborted) throw new PipelineError('aborted', `Fetching ${entry.name} was cancelled; nothing was left in ${dir}.`);
@@ -79,6 +84,22 @@ export async function fetchModel(nameOrEntry: string | CatalogueModel, o: FetchM
     `Could not fetch ${entry.name} (${entry.fileName}). Tried ${failures.length} source(s):\n  - ${failures.join('\n  - ')}\n` +
       `Download ${entry.fileName} yourself (sha256 ${entry.sha256}) and pass its path with --model, or put it at ${target}.`,
   );
+}
+
+// Hashing 253 MB takes 1–2 s: a process hashes a cached file once, and again only when its
+// size or modification time changes (every ghost-text request resolves the model by name).
+const verified = new Map<string, { sha256: string; size: number; mtimeMs: number }>();
+
+function verifiedUnchanged(path: string, sha256: string): boolean {
+  const seen = verified.get(path);
+  if (seen === undefined || seen.sha256 !== sha256) return false;
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st !== undefined && st.size === seen.size && st.mtimeMs === seen.mtimeMs;
+}
+
+function rememberVerified(path: string, sha256: string): void {
+  const st = statSync(path);
+  verified.set(path, { sha256, size: st.size, mtimeMs: st.mtimeMs });
 }
 
 function isAlive(pid: number): boolean {
