@@ -36,15 +36,15 @@ export class CachedSequence {
   }
 
   /**
-   * How many leading positions hold `tokens[i]` computed under `keyAt(i)`, at most `max`.
+   * How many leading positions hold `tokens[i]` computed under `key`, at most `max`.
    * A position past the first mismatch is never counted, even if it matches: it attended
    * to the mismatched one.
    */
-  commonPrefix(tokens: ArrayLike<number>, keyAt: (i: number) => string, max: number): number {
+  commonPrefix(tokens: ArrayLike<number>, key: string, max: number): number {
     if (!this.known) return 0;
     const limit = Math.min(max, tokens.length, this.tokens.length);
     let n = 0;
-    while (n < limit && this.tokens[n] === tokens[n] && this.keys[n] === keyAt(n)) n++;
+    while (n < limit && this.tokens[n] === tokens[n] && this.keys[n] === key) n++;
     return n;
   }
 

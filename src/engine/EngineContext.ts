@@ -21,6 +21,13 @@ export interface ContextOptions {
    * (with the default F16 cache they move by ~1e-3). Slower; for tests and checks.
    */
   exact?: boolean;
+  /**
+   * Keep every position in the cache of the sliding-window layers (llama.cpp's default,
+   * true). false sizes that cache to the window plus a batch: less memory, but old positions
+   * get overwritten, and generation with reuseCache must then start over after an edit
+   * further back than the window.
+   */
+  swaFull?: boolean;
 }
 
 /** Receives each llama_decode's logits, a view of llama.cpp's buffer valid only during the call. */
@@ -85,6 +92,7 @@ export class EngineContext {
       p.flash_attn_type = 0; // LLAMA_FLASH_ATTN_TYPE_DISABLED
     }
     p.no_perf = true;
+    if (options.swaFull !== undefined) p.swa_full = options.swaFull;
     this.handle = api.llama_init_from_model(model.handle, p);
     if (!this.handle) {
       koffi.unregister(this.callbackHandle);
@@ -119,20 +127,24 @@ export class EngineContext {
     this.held.reset();
   }
 
+  private startOver(): 0 {
+    this.clear();
+    return 0;
+  }
+
   /** Tokens that went through llama_decode in this context's life: how much a reused cache saved. */
   get decodedTokens(): number {
     return this.decoded;
   }
 
   /**
-   * Keeps the longest prefix of the cached sequence that holds `tokens`, each position i
-   * computed under hooks of key `keyAt(i)` (hooksKey), at most `max` positions, and removes
-   * the rest. Returns how many were kept: decode `tokens` from there. 0 means the cache was
-   * cleared.
+   * Keeps the longest prefix of the cached sequence that holds `tokens` computed under
+   * hooks of key `key` (hooksKey), at most `max` positions, and removes the rest. Returns
+   * how many were kept: decode `tokens` from there. 0 means the cache was cleared.
    */
-  keepPrefix(tokens: ArrayLike<number>, keyAt: (i: number) => string, max: number): number {
+  keepPrefix(tokens: ArrayLike<number>, key: string, max: number): number {
     this.assertAlive();
-    const n = this.held.commonPrefix(tokens, keyAt, max);
+    const n = this.held.commonPrefix(tokens, key, max);
     const mem = this.api.llama_get_memory(this.handle);
     // llama_memory_seq_rm refuses a partial removal where the memory cannot undo one (the
     // recurrent state: llama-memory-recurrent.cpp, llama_memory_recurrent::seq_rm). A plain
@@ -142,11 +154,11 @@ export class EngineContext {
     // (find_slot reuses cells masked by the window, llama-kv-cache.cpp:1057, and purges older
     // ones, :1176). llama-server's test for that (pos_min_thold, tools/server/
     // server-context.cpp:3281) is repeated here: the oldest position left must be at most
-    // n - n_swa. Otherwise start again from an empty cache.
-    if (n === 0 || !(this.api.llama_memory_seq_rm(mem, 0, n, -1) as boolean) || (this.api.llama_memory_seq_pos_min(mem, 0) as number) > Math.max(0, n - this.nSwa)) {
-      this.clear();
-      return 0;
-    }
+    // n - n_swa. -1 says the window cache kept none of 0..n-1 at all (the iSWA cache answers
+    // for its SWA half, llama-kv-cache-iswa.cpp:142). Otherwise start again from empty.
+    if (n === 0 || !(this.api.llama_memory_seq_rm(mem, 0, n, -1) as boolean)) return this.startOver();
+    const oldest = this.api.llama_memory_seq_pos_min(mem, 0) as number;
+    if (oldest < 0 || oldest > Math.max(0, n - this.nSwa)) return this.startOver();
     this.held.truncate(n);
     return n;
   }

@@ -65,13 +65,13 @@ export async function* generateText(
     const head = prompt.length - 1;
     const headHooks = hookPositions === 'generated' ? undefined : hooks;
     const generatedHooks = hookPositions === 'prompt' ? undefined : hooks;
-    // The key each prompt position must have been computed under to be reused. The last one
-    // is always decoded again, as its logits give the first token; so are generated tokens
-    // that become prompt, where hookPositions treats the two differently.
+    // What the positions before the last must have been computed under to be reused. The
+    // last is always decoded again, as its logits give the first token. Where hookPositions
+    // tells the two apart, the previous call's last prompt token and its generated ones were
+    // computed under generatedHooks, so they are kept only if that is the same.
     const headKey = hooksKey(headHooks);
-    const lastKey = hooksKey(generatedHooks);
     const recording = hooks?.recorder !== undefined || hooks?.residualRecorder !== undefined;
-    const start = reuseCache && !recording ? ctx.keepPrefix(prompt, (i) => (i < head ? headKey : lastKey), head) : (ctx.clear(), 0);
+    const start = reuseCache && !recording ? ctx.keepPrefix(prompt, headKey, head) : (ctx.clear(), 0);
     const rest = (from: number, to = prompt.length) => Array.prototype.slice.call(prompt, from, to) as number[];
     if (hookPositions === 'all') ctx.decode(start === 0 ? prompt : rest(start), start, { outputs: 'last', hooks, signal });
     else {
