@@ -6,6 +6,8 @@ import type { EngineModel } from './EngineModel.ts';
 import { HookDispatcher, type Hooks } from './hooks/HookDispatcher.ts';
 import { LogSumExpKernel } from './kernel/LogSumExpKernel.ts';
 import { generateText, type GenerateOptions, type GeneratedChunk, type StopReason } from './generateText.ts';
+import { CachedSequence } from './CachedSequence.ts';
+import { hooksKey } from './hooks/hooksKey.ts';
 
 export interface ContextOptions {
   /** Context length in tokens. Default 512 (llama.cpp pads it to a multiple of 256). */
@@ -19,6 +21,13 @@ export interface ContextOptions {
    * (with the default F16 cache they move by ~1e-3). Slower; for tests and checks.
    */
   exact?: boolean;
+  /**
+   * Keep every position in the cache of the sliding-window layers (llama.cpp's default,
+   * true). false sizes that cache to the window plus a batch: less memory, but old positions
+   * get overwritten, and generation with reuseCache must then start over after an edit
+   * further back than the window.
+   */
+  swaFull?: boolean;
 }
 
 /** Receives each llama_decode's logits, a view of llama.cpp's buffer valid only during the call. */
@@ -39,7 +48,8 @@ export interface EvaluateOptions {
 
 /**
  * One llama.cpp context with the neuron-hook callback installed. Every evaluation
- * starts a fresh sequence at position 0, so results never depend on earlier calls.
+ * starts a fresh sequence at position 0, so results never depend on earlier calls;
+ * only generation with `reuseCache` keeps a prefix of the previous sequence (keepPrefix).
  */
 export class EngineContext {
   private readonly handle: unknown;
@@ -52,6 +62,11 @@ export class EngineContext {
   private lse?: LogSumExpKernel;
   /** False until a llama_decode completes its whole graph; see EarlyStop. */
   private logitsValid = false;
+  /** What the KV cache's sequence 0 holds, so that generation can keep a common prefix. */
+  private readonly held = new CachedSequence();
+  private decoded = 0;
+  /** The sliding window of the model's SWA layers; 0 where it has none. */
+  private readonly nSwa: number;
   readonly dispatcher: HookDispatcher;
   readonly contextSize: number;
   readonly batchSize: number;
@@ -77,12 +92,14 @@ export class EngineContext {
       p.flash_attn_type = 0; // LLAMA_FLASH_ATTN_TYPE_DISABLED
     }
     p.no_perf = true;
+    if (options.swaFull !== undefined) p.swa_full = options.swaFull;
     this.handle = api.llama_init_from_model(model.handle, p);
     if (!this.handle) {
       koffi.unregister(this.callbackHandle);
       throw new EngineError('context-failed', `llama.cpp could not create a context of ${String(p.n_ctx)} tokens for ${facts.fileName} (out of memory?). Try a smaller context size.`);
     }
     this.contextSize = api.llama_n_ctx(this.handle) as number;
+    this.nSwa = api.llama_model_n_swa(model.handle) as number;
     this.batchSize = api.llama_n_batch(this.handle) as number;
     this.batch = api.llama_batch_init(this.batchSize, 0, 1) as Record<string, unknown>;
     const view = <T>(ptr: unknown, bytes: number, C: new (b: ArrayBuffer) => T) => new C(koffi.view(ptr, bytes) as ArrayBuffer);
@@ -107,6 +124,43 @@ export class EngineContext {
   clear(): void {
     this.assertAlive();
     this.api.llama_memory_clear(this.api.llama_get_memory(this.handle), true);
+    this.held.reset();
+  }
+
+  private startOver(): 0 {
+    this.clear();
+    return 0;
+  }
+
+  /** Tokens that went through llama_decode in this context's life: how much a reused cache saved. */
+  get decodedTokens(): number {
+    return this.decoded;
+  }
+
+  /**
+   * Keeps the longest prefix of the cached sequence that holds `tokens` computed under
+   * hooks of key `key` (hooksKey), at most `max` positions, and removes the rest. Returns
+   * how many were kept: decode `tokens` from there. 0 means the cache was cleared.
+   */
+  keepPrefix(tokens: ArrayLike<number>, key: string, max: number): number {
+    this.assertAlive();
+    const n = this.held.commonPrefix(tokens, key, max);
+    const mem = this.api.llama_get_memory(this.handle);
+    // llama_memory_seq_rm refuses a partial removal where the memory cannot undo one (the
+    // recurrent state: llama-memory-recurrent.cpp, llama_memory_recurrent::seq_rm). A plain
+    // or SWA KV cache always agrees (llama_kv_cache::seq_rm, llama-kv-cache.cpp:382; the
+    // iSWA cache asks both of its caches, llama-kv-cache-iswa.cpp:113), but a sliding-window
+    // cache may already have overwritten positions that the first new token still needs
+    // (find_slot reuses cells masked by the window, llama-kv-cache.cpp:1057, and purges older
+    // ones, :1176). llama-server's test for that (pos_min_thold, tools/server/
+    // server-context.cpp:3281) is repeated here: the oldest position left must be at most
+    // n - n_swa. -1 says the window cache kept none of 0..n-1 at all (the iSWA cache answers
+    // for its SWA half, llama-kv-cache-iswa.cpp:142). Otherwise start again from empty.
+    if (n === 0 || !(this.api.llama_memory_seq_rm(mem, 0, n, -1) as boolean)) return this.startOver();
+    const oldest = this.api.llama_memory_seq_pos_min(mem, 0) as number;
+    if (oldest < 0 || oldest > Math.max(0, n - this.nSwa)) return this.startOver();
+    this.held.truncate(n);
+    return n;
   }
 
   /**
@@ -141,6 +195,7 @@ export class EngineContext {
     let written = 0;
     // Without a sink nobody reads these logits, so an observe-only pass may stop early.
     this.dispatcher.set(hooks, signal ? () => signal.aborted : undefined, sink === undefined);
+    const key = hooksKey(hooks);
     try {
       for (let off = 0; off < tokens.length; off += this.batchSize) {
         throwIfAborted(signal);
@@ -159,6 +214,8 @@ export class EngineContext {
         if (this.dispatcher.error !== undefined) throw this.dispatcher.error;
         if (this.dispatcher.aborted) throw abortError(signal);
         if (rc !== 0) throw new EngineError('decode-failed', `llama_decode failed with code ${rc}.`);
+        this.decoded += n;
+        this.held.append(start + off, Array.prototype.slice.call(tokens, off, off + n) as number[], key);
         const outsHere = outputs === 'all' ? n : off + n === tokens.length ? 1 : 0;
         if (outsHere > 0 && sink) {
           // Never: a pass with a sink does not stop early. Guarded so that it stays so.
@@ -171,6 +228,7 @@ export class EngineContext {
     } catch (err) {
       // A half-decoded sequence is useless; drop it so the context stays usable.
       this.api.llama_memory_clear(this.api.llama_get_memory(this.handle), true);
+      this.held.reset();
       throw err;
     } finally {
       this.dispatcher.set(undefined);
@@ -218,6 +276,8 @@ export class EngineContext {
     if (data && data.length !== nEmbd * (this.model.facts.nLayer - 1)) {
       throw new EngineError('bad-argument', `A control vector for ${this.model.facts.fileName} has ${nEmbd} x ${this.model.facts.nLayer - 1} values (blocks 1 to ${this.model.facts.nLayer - 1}), got ${data.length}.`);
     }
+    // The cached keys and values were computed without this vector: never reuse them.
+    this.held.forget();
     const rc = this.api.llama_set_adapter_cvec(this.handle, data, data ? data.length : 0, nEmbd, data ? from : -1, data ? to : -1) as number;
     if (rc !== 0) throw new EngineError('bad-argument', `llama.cpp refused the control vector for ${this.model.facts.fileName} (see its log).`);
   }

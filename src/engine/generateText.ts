@@ -2,6 +2,7 @@ import { EngineError, abortError } from './errors.ts';
 import type { LlamaApi } from './native/llamaApi.ts';
 import type { EngineContext } from './EngineContext.ts';
 import type { Hooks } from './hooks/HookDispatcher.ts';
+import { hooksKey } from './hooks/hooksKey.ts';
 
 export interface GenerateOptions {
   maxTokens?: number;
@@ -21,6 +22,14 @@ export interface GenerateOptions {
    * position, which yields the first token, and every generated token).
    */
   hookPositions?: HookPositions;
+  /**
+   * Keep the part of the context's KV cache that the previous call left and that this
+   * prompt shares (same leading tokens, computed under the same edits), and evaluate only
+   * the rest: what ghost text needs between keystrokes. Default false, so that one-shot use
+   * starts clean. Ignored when `hooks` record activations, since a recorder must see every
+   * position.
+   */
+  reuseCache?: boolean;
   signal?: AbortSignal;
 }
 
@@ -46,19 +55,27 @@ export async function* generateText(
   prompt: ArrayLike<number>,
   options: GenerateOptions = {},
 ): AsyncGenerator<GeneratedChunk, StopReason> {
-  const { maxTokens = 64, signal, hooks, stop = [], hookPositions = 'all' } = options;
+  const { maxTokens = 64, signal, hooks, stop = [], hookPositions = 'all', reuseCache = false } = options;
   if (prompt.length === 0) throw new EngineError('bad-argument', 'The prompt has no tokens.');
   const sampler = buildSampler(api, ctx.nVocab, options);
   const model = ctx.model;
   const decoder = new TextDecoder('utf-8');
   let text = '';
   try {
-    ctx.clear();
+    const head = prompt.length - 1;
+    const headHooks = hookPositions === 'generated' ? undefined : hooks;
     const generatedHooks = hookPositions === 'prompt' ? undefined : hooks;
-    if (hookPositions === 'all') ctx.decode(prompt, 0, { outputs: 'last', hooks, signal });
+    // What the positions before the last must have been computed under to be reused. The
+    // last is always decoded again, as its logits give the first token. Where hookPositions
+    // tells the two apart, the previous call's last prompt token and its generated ones were
+    // computed under generatedHooks, so they are kept only if that is the same.
+    const headKey = hooksKey(headHooks);
+    const recording = hooks?.recorder !== undefined || hooks?.residualRecorder !== undefined;
+    const start = reuseCache && !recording ? ctx.keepPrefix(prompt, headKey, head) : (ctx.clear(), 0);
+    const rest = (from: number, to = prompt.length) => Array.prototype.slice.call(prompt, from, to) as number[];
+    if (hookPositions === 'all') ctx.decode(start === 0 ? prompt : rest(start), start, { outputs: 'last', hooks, signal });
     else {
-      const head = prompt.length - 1;
-      if (head > 0) ctx.decode(Array.prototype.slice.call(prompt, 0, head), 0, { outputs: 'last', logits: false, hooks: hookPositions === 'prompt' ? hooks : undefined, signal });
+      if (start < head) ctx.decode(rest(start, head), start, { outputs: 'last', logits: false, hooks: headHooks, signal });
       ctx.decode([prompt[head]], head, { outputs: 'last', hooks: generatedHooks, signal });
     }
     let pos = prompt.length;

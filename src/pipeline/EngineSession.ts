@@ -10,6 +10,8 @@ export class EngineSession {
   private engine?: LlamaEngine;
   private model?: EngineModel;
   private modelKey = '';
+  /** The name the loaded model was asked for, and its GPU layers. */
+  private modelAsked = '';
   private context?: EngineContext;
   private contextKey = '';
 
@@ -19,6 +21,11 @@ export class EngineSession {
   }
 
   async getModel(options: ModelOptions, signal?: AbortSignal, onProgress?: (p: PipelineProgress) => void): Promise<EngineModel> {
+    // Resolving a catalogue name checks the file's sha256 (about 1.5 s for Gemma 3 270M),
+    // which every ghost-text request would pay. The weights are already in memory, and a
+    // change on disk cannot reach them, so the same name skips it.
+    const asked = `${options.model}|${options.gpuLayers ?? -1}`;
+    if (this.model && !this.model.isDisposed && this.modelAsked === asked) return this.model;
     const path = await resolveModel(options.model, { signal, onProgress });
     const key = `${path}|${options.gpuLayers ?? -1}`;
     if (this.model && !this.model.isDisposed && this.modelKey === key) return this.model;
@@ -31,6 +38,7 @@ export class EngineSession {
       onProgress: (f) => onProgress?.({ phase: 'load', message: `Loading ${path}`, done: f, total: 1 }),
     });
     this.modelKey = key;
+    this.modelAsked = asked;
     return this.model;
   }
 

@@ -56,9 +56,15 @@ export async function runGenerate(session: EngineSession, req: GenerateRequest):
   const { hooks, positions } = steeringHooks(req, model);
   const prompt = promptTokens(model, req.prompt, req.suffix);
   const maxTokens = req.maxTokens ?? 64;
-  const ctx = await session.getContext(req, Math.min(model.facts.contextLength || 4096, Math.max(512, prompt.length + maxTokens)), signal);
+  // Rounded up as llama.cpp pads n_ctx anyway, so that a prompt growing by a token per
+  // keystroke keeps its context, and with it the KV cache that reuseCache keeps.
+  const needed = Math.ceil(Math.max(512, prompt.length + maxTokens) / 256) * 256;
+  const ctx = await session.getContext(req, Math.min(model.facts.contextLength || 4096, needed), signal);
   let text = '';
   let tokens = 0;
+  // Nothing else decodes before the first token is sampled.
+  const decodedBefore = ctx.decodedTokens;
+  let promptTokensEvaluated: number | undefined;
   const it = ctx.generate(prompt, {
     maxTokens,
     temperature: req.temperature,
@@ -69,11 +75,13 @@ export async function runGenerate(session: EngineSession, req: GenerateRequest):
     stop: req.stop,
     hooks,
     hookPositions: positions,
+    reuseCache: req.reuseCache,
     signal,
   });
   for (;;) {
     const r = await it.next();
-    if (r.done) return { text, stopReason: r.value, tokens };
+    promptTokensEvaluated ??= ctx.decodedTokens - decodedBefore;
+    if (r.done) return { text, stopReason: r.value, tokens, promptTokensEvaluated };
     text += r.value.text;
     tokens++;
     req.onText?.(r.value.text);

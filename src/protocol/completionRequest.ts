@@ -54,6 +54,8 @@ export function completionRequest(input: CompletionInput): CompletionRequest {
     maxTokens: s.maxTokens,
     temperature: 0,
     stop: ['\n\n'],
+    // Consecutive keystrokes share all but the end of the prompt.
+    reuseCache: true,
   };
 }
 

@@ -86,6 +86,12 @@ export interface GenerateRequest extends ModelOptions {
   repeatPenalty?: number;
   seed?: number;
   stop?: string[];
+  /**
+   * Reuse the KV cache that the previous generate left, where this prompt and steering share
+   * a prefix with it, and evaluate only the rest (see GenerateOptions.reuseCache). For
+   * ghost text while typing; off by default.
+   */
+  reuseCache?: boolean;
   signal?: AbortSignal;
   onText?: (text: string) => void;
 }
@@ -110,4 +116,6 @@ export interface GenerateResult {
   text: string;
   stopReason: string;
   tokens: number;
+  /** Prompt tokens that went through the model: fewer than the prompt's when the cache was reused. */
+  promptTokensEvaluated?: number;
 }

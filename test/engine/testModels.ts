@@ -24,6 +24,8 @@ export interface TestModelOptions {
   nHead?: number;
   nHeadKv?: number;
   seed?: number;
+  /** The training context the file declares (256 by default); the pipeline caps contexts at it. */
+  nCtx?: number;
   zeroFfnDownColumns?: FfnDownColumns[];
 }
 
