@@ -164,6 +164,43 @@ async function main(): Promise<void> {
 
   const cells: Cell[] = [];
   const examples: Record<string, Record<string, string[]>> = {};
+  const report = (complete: boolean) => {
+    const summaries = summarizeMethods(cells);
+    const best = bestMethod(summaries);
+    const table = markdownTable(cells, summaries, targets);
+    const francVersion = (createRequire(import.meta.url)('franc/package.json') as { version: string }).version;
+    const verdict = best
+      ? `Best method: ${best.method}: mean gain ${best.meanGain.toFixed(1)} points over unsteered, ${best.targetsMeetingGain}/${targets.length} targets gain >= ${ACCEPTANCE.gainPoints} points, ` +
+        `worst fluency ${best.worstFluencyRatio?.toFixed(2)}x unsteered. Acceptance (>= ${ACCEPTANCE.gainPoints} points for >= ${ACCEPTANCE.targets} of the 6 non-English languages, fluency within ${ACCEPTANCE.fluencyFactor}x): ${best.meetsAcceptance ? 'MET' : 'NOT met'}.`
+      : `No method keeps fluency within ${ACCEPTANCE.fluencyFactor}x unsteered for every target: acceptance NOT met.`;
+    const settings = {
+      model: model.facts.fileName, modelHeaderSha256: model.facts.headerSha256, results: resultsDir, corpus: view.summary.corpus?.hash ?? null,
+      prompts: { neutral: prompts.filter((p) => p.set === 'neutral').map((p) => p.text), mvicuna: prompts.filter((p) => p.set === 'mvicuna').map((p) => p.text), format: 'Q: {question}\\nA:', stop: QA_STOP },
+      source: SOURCE, targets, maxTokens, temperature: 0, repeatPenalty: REPEAT_PENALTY, repeatLastN: 64, sideEffectTokensPerLanguage: sideTokens, grid: DEFAULT_GRID,
+    };
+    const md = [
+      `# Steering study: ${model.facts.fileName}`,
+      '',
+      `Seed ${seed}; ${prompts.length} prompts (${settings.prompts.neutral.length} neutral, ${settings.prompts.mvicuna.length} mvicuna in ${SOURCE}) x ${maxTokens} tokens, greedy, repetition penalty ${REPEAT_PENALTY}. ` +
+        `Success: share identified as the target by franc ${francVersion} among ${languages.join(', ')}. Fluency: perplexity of the continuations under the unsteered model (pooled mean over targets; in brackets the worst target's ratio to unsteered). ` +
+        `Side effect: mean relative change of held-out perplexity of the other languages (${sideTokens} tokens each).`,
+      '',
+      table,
+      '',
+      complete ? verdict : `PARTIAL: ${[...new Set(cells.map((c) => c.method))].length} of ${methods.length} methods measured so far. ${verdict}`,
+      '',
+    ].join('\n');
+    mkdirSync(dirname(outJson), { recursive: true });
+    const json = {
+      study: 'steering', seed, identifier: { name: 'franc', version: francVersion, among: languages }, settings,
+      methods: methods.map((m) => ({ name: m.name, describe: m.describe, kind: m.kind })),
+      unsteeredHeldOutPpl: basePpl, cells, summaries, best: best ?? null, acceptance: ACCEPTANCE, verdict, examples,
+      complete, methodsDone: [...new Set(cells.map((c) => c.method))].length, seconds: Math.round((Date.now() - started) / 1000),
+    };
+    writeFileSync(outJson, JSON.stringify(json, null, 1) + '\n');
+    writeFileSync(outJson.replace(/\.json$/, '') + '.md', md);
+    if (complete) process.stdout.write(md);
+  };
   for (const method of methods) {
     // A target-independent method's text is generated once and counted against every target.
     let once: Continuation[] | undefined = method.kind === 'unsteered' ? unsteered : undefined;
@@ -175,48 +212,14 @@ async function main(): Promise<void> {
         if (method.targetIndependent) once = conts;
       }
       cells.push(makeCell(target, method.name, conts, unsteered, sideEffectsOf(method, target)));
-      (examples[method.name] ??= {})[target] = conts.slice(0, 2).concat(conts.filter((c) => c.promptSet === 'mvicuna').slice(0, 1)).map((c) => c.text.slice(0, 160));
+      (examples[method.name] ??= {})[target] = conts.map((c) => c.text.slice(0, 160));
     }
     const mine = cells.filter((c) => c.method === method.name);
     log(`${method.name}: ${mine.map((c) => `${c.target} ${Math.round(100 * c.success)}%`).join(', ')}`);
+    // Written after every method, so a run cut short still leaves what it measured.
+    report(method === methods[methods.length - 1]);
   }
   session.dispose();
-
-  const summaries = summarizeMethods(cells);
-  const best = bestMethod(summaries);
-  const table = markdownTable(cells, summaries, targets);
-  const francVersion = (createRequire(import.meta.url)('franc/package.json') as { version: string }).version;
-  const verdict = best
-    ? `Best method: ${best.method}: mean gain ${best.meanGain.toFixed(1)} points over unsteered, ${best.targetsMeetingGain}/${targets.length} targets gain >= ${ACCEPTANCE.gainPoints} points, ` +
-      `worst fluency ${best.worstFluencyRatio?.toFixed(2)}x unsteered. Acceptance (>= ${ACCEPTANCE.gainPoints} points for >= ${ACCEPTANCE.targets} of the 6 non-English languages, fluency within ${ACCEPTANCE.fluencyFactor}x): ${best.meetsAcceptance ? 'MET' : 'NOT met'}.`
-    : `No method keeps fluency within ${ACCEPTANCE.fluencyFactor}x unsteered for every target: acceptance NOT met.`;
-  const settings = {
-    model: model.facts.fileName, modelHeaderSha256: model.facts.headerSha256, results: resultsDir, corpus: view.summary.corpus?.hash ?? null,
-    prompts: { neutral: prompts.filter((p) => p.set === 'neutral').map((p) => p.text), mvicuna: prompts.filter((p) => p.set === 'mvicuna').map((p) => p.text), format: 'Q: {question}\\nA:', stop: QA_STOP },
-    source: SOURCE, targets, maxTokens, temperature: 0, repeatPenalty: REPEAT_PENALTY, repeatLastN: 64, sideEffectTokensPerLanguage: sideTokens, grid: DEFAULT_GRID,
-  };
-  const md = [
-    `# Steering study: ${model.facts.fileName}`,
-    '',
-    `Seed ${seed}; ${prompts.length} prompts (${settings.prompts.neutral.length} neutral, ${settings.prompts.mvicuna.length} mvicuna in ${SOURCE}) x ${maxTokens} tokens, greedy, repetition penalty ${REPEAT_PENALTY}. ` +
-      `Success: share identified as the target by franc ${francVersion} among ${languages.join(', ')}. Fluency: perplexity of the continuations under the unsteered model (pooled mean over targets; in brackets the worst target's ratio to unsteered). ` +
-      `Side effect: mean relative change of held-out perplexity of the other languages (${sideTokens} tokens each).`,
-    '',
-    table,
-    '',
-    verdict,
-    '',
-  ].join('\n');
-  mkdirSync(dirname(outJson), { recursive: true });
-  const json = {
-    study: 'steering', seed, identifier: { name: 'franc', version: francVersion, among: languages }, settings,
-    methods: methods.map((m) => ({ name: m.name, describe: m.describe, kind: m.kind })),
-    unsteeredHeldOutPpl: basePpl, cells, summaries, best: best ?? null, acceptance: ACCEPTANCE, verdict, examples,
-    seconds: Math.round((Date.now() - started) / 1000),
-  };
-  writeFileSync(outJson, JSON.stringify(json, null, 1) + '\n');
-  writeFileSync(outJson.replace(/\.json$/, '') + '.md', md);
-  process.stdout.write(md);
 }
 
 main().catch((e: unknown) => {

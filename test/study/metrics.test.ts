@@ -80,7 +80,7 @@ test('the prompt sample is seeded: same seed, same prompts; another seed, anothe
 });
 
 test('the grid names each method once and puts DiffMean on all blocks and on the upper half', () => {
-  const m = studyMethods({ nLayer: 18, addStrengths: [2], subtractStrength: 1, scaleFactors: [3], diffMeanStrengths: [0.1] });
+  const m = studyMethods({ nLayer: 18, addStrengths: [2], subtractStrength: 1, scaleFactors: [3], diffMeanStrengths: [0.1], diffMeanUpperStrengths: [0.1] });
   assert.equal(new Set(m.map((x) => x.name)).size, m.length);
   assert.deepEqual(upperBlocks(18), { from: 9, to: 17 });
   const dm = m.filter((x) => x.name.startsWith('diffmean')).map((x) => x.request!('fr', 'en'));
