@@ -1,0 +1,108 @@
+import type { GenerateRequest } from '../../src/protocol/pipelineTypes.ts';
+import { methodSpec, type LayerRange, type SteeringSpec } from '../../src/protocol/steering.ts';
+
+/**
+ * The study's grid of methods. Each neuron or DiffMean method is written as the product's
+ * own request fields (`force` + `method` + options, or a raw `steering` spec), so the study
+ * measures the code users run, not a copy of it.
+ */
+export interface StudyMethod {
+  name: string;
+  /** What the method does, for the JSON. */
+  describe: string;
+  kind: 'unsteered' | 'prompting' | 'steer';
+  /** The same text for every target (unsteered, the paper's recipe): generated once per prompt. */
+  targetIndependent?: boolean;
+  /** The request fields that steer, for target `target` away from `source`. */
+  request?: (target: string, source: string) => Pick<GenerateRequest, 'force' | 'method' | 'forceOptions' | 'diffMeanOptions' | 'steering'>;
+}
+
+export interface GridOptions {
+  nLayer: number;
+  addStrengths: readonly number[];
+  /** β of the add-and-subtract variant, with the largest α. */
+  subtractStrength: number;
+  scaleFactors: readonly number[];
+  diffMeanStrengths: readonly number[];
+  /** λ values of DiffMean on the upper half of the blocks only. */
+  diffMeanUpperStrengths: readonly number[];
+}
+
+/**
+ * Small on purpose: on 2 shared cores one 10-token continuation of Gemma 3 270M costs about
+ * 15 s (the 262k-word output head dominates), so every method here costs minutes.
+ */
+export const DEFAULT_GRID: Omit<GridOptions, 'nLayer'> = {
+  addStrengths: [5],
+  subtractStrength: 1,
+  scaleFactors: [5],
+  diffMeanStrengths: [0.1],
+  diffMeanUpperStrengths: [0.5],
+};
+
+/** The upper half of the blocks: where the literature finds language output is decided. */
+export function upperBlocks(nLayer: number): LayerRange {
+  return { from: Math.floor(nLayer / 2), to: nLayer - 1 };
+}
+
+export function studyMethods(o: GridOptions): StudyMethod[] {
+  const methods: StudyMethod[] = [
+    { name: 'unsteered', describe: 'no change', kind: 'unsteered', targetIndependent: true },
+    { name: 'prompting', describe: '"Answer in X." appended to the question (neutral prompts: "Write in X." on a line before)', kind: 'prompting' },
+    {
+      name: 'paper (zero source)',
+      describe: "the reference generation.py's recipe: the source language's neurons set to 0, nothing else, every position",
+      kind: 'steer',
+      targetIndependent: true,
+      request: (_t, source) => ({ steering: { deactivate: [source], positions: 'all' } }),
+    },
+    {
+      name: 'force (defaults)',
+      describe: "the product's Force recipe with its defaults, told the source language",
+      kind: 'steer',
+      request: (target, source) => ({ force: target, method: 'force-neurons', forceOptions: { source } }),
+    },
+  ];
+  for (const a of o.addStrengths) {
+    methods.push({
+      name: `add α=${a}`,
+      describe: `target neurons += ${a} × their mean, nothing deactivated`,
+      kind: 'steer',
+      request: (target, source) => ({ force: target, method: 'force-neurons', forceOptions: { source, deactivate: 'none', mode: 'add', strength: a } }),
+    });
+  }
+  const aMax = Math.max(...o.addStrengths);
+  methods.push({
+    name: `add α=${aMax} −β=${o.subtractStrength} src`,
+    describe: `target neurons += ${aMax} × mean, source neurons −= ${o.subtractStrength} × mean (language arithmetics)`,
+    kind: 'steer',
+    request: (target, source) => ({ force: target, method: 'force-neurons', forceOptions: { source, deactivate: 'none', mode: 'add', strength: aMax, subtractSource: o.subtractStrength } }),
+  });
+  for (const f of o.scaleFactors) {
+    methods.push({
+      name: `scale ×${f}`,
+      describe: `target neurons' activation × ${f} (amplification), nothing deactivated`,
+      kind: 'steer',
+      request: (target, source) => ({ force: target, method: 'force-neurons', forceOptions: { source, deactivate: 'none', mode: 'scale', strength: f } }),
+    });
+  }
+  const upper = upperBlocks(o.nLayer);
+  for (const [where, layers, strengths] of [['all blocks', undefined, o.diffMeanStrengths], [`blocks ${upper.from}-${upper.to}`, upper, o.diffMeanUpperStrengths]] as const) {
+    for (const l of strengths) {
+      methods.push({
+        name: `diffmean λ=${l} ${where}`,
+        describe: `λ=${l} × (mean residual of X − mean over languages) added after ${layers ? `blocks ${layers.from}..${layers.to}` : 'every block from 1'}`,
+        kind: 'steer',
+        request: (target) => ({ force: target, method: 'diffmean', diffMeanOptions: { strength: l, ...(layers ? { layers } : {}) } }),
+      });
+    }
+  }
+  return methods;
+}
+
+/** The spec a method's request stands for: the same mapping runGenerate makes, for scoring held-out text with it. */
+export function specOf(req: ReturnType<NonNullable<StudyMethod['request']>>, languages: readonly string[]): SteeringSpec {
+  if (req.steering) return req.steering;
+  if (!req.force) throw new Error('A steering request needs force or steering.');
+  return methodSpec(req.method ?? 'force-neurons', languages, req.force, { force: req.forceOptions, diffMean: req.diffMeanOptions });
+}
