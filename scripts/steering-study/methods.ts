@@ -33,10 +33,11 @@ export interface GridOptions {
  * 15 s (the 262k-word output head dominates), so every method here costs minutes.
  */
 export const DEFAULT_GRID: Omit<GridOptions, 'nLayer'> = {
-  addStrengths: [5],
+  // α = 5 switched the language but wrecked the text (fluency x211 in a first, partial run).
+  addStrengths: [1, 2],
   subtractStrength: 1,
-  scaleFactors: [5],
-  diffMeanStrengths: [0.1],
+  scaleFactors: [2],
+  diffMeanStrengths: [0.1, 0.25],
   diffMeanUpperStrengths: [0.5],
 };
 
