@@ -11,7 +11,8 @@ import { PAPER_LANGUAGES } from '../../src/protocol/paperLanguages.ts';
 import { countDiagonalWins } from '../../src/cli/printResults.ts';
 import { REAL_MODEL, realModelSkip } from './realModel.ts';
 
-const BUDGET = 2_000;
+// The demo's detection budget; half its held-out text, to keep the matrix to a few minutes.
+const BUDGET = 5_000;
 const EVAL_BUDGET = 512;
 
 test(`${REAL_MODEL}: detection on the handbook, identification, and a perplexity matrix whose diagonal wins`, { skip: realModelSkip(), timeout: 30 * 60_000 }, async () => {
@@ -37,10 +38,15 @@ test(`${REAL_MODEL}: detection on the handbook, identification, and a perplexity
     const wins = countDiagonalWins(change);
     const diag = change.reduce((a, row, i) => a + row[i], 0) / change.length;
     const randomDiag = random.reduce((a, row, i) => a + row[i], 0) / random.length;
-    console.log(`# diagonal wins ${wins}/7; mean diagonal ${(diag * 100).toFixed(1)}% vs random ${(randomDiag * 100).toFixed(2)}%`);
-    console.log(`# neurons per layer: ${JSON.stringify(s.neuronsPerLayer)}`);
-    assert.ok(wins >= 5, `deactivating L should hurt L most for most languages; it does for ${wins} of 7`);
-    assert.ok(diag > 5 * Math.abs(randomDiag), `own neurons (${diag}) should matter far more than random ones (${randomDiag})`);
+    const ownBeatsRandom = change.filter((row, i) => row[i] > random[i][i]).length;
+    const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+    console.log(`# pplChange:\n${change.map((row, i) => `#  ${s.languages[i]} ${row.map(pct).join(' ')}`).join('\n')}`);
+    console.log(`# diagonal wins ${wins}/7; own set beats its random set on its language ${ownBeatsRandom}/7; mean diagonal ${pct(diag)} vs random ${pct(randomDiag)}`);
+    // Measured with these settings' demo (5,000 / 1,024 tokens): wins 5/7 (en and vi, the two
+    // languages with 13-15 neurons, do not), own beats random 7/7, mean diagonal 40x random.
+    assert.ok(wins >= 4, `deactivating L should hurt L most for most languages; it does for ${wins} of 7`);
+    assert.ok(ownBeatsRandom >= 6, `a language's own neurons should hurt it more than as many random ones; they do for ${ownBeatsRandom} of 7`);
+    assert.ok(diag > 5 * Math.abs(randomDiag), `own neurons (${pct(diag)}) should matter far more than random ones (${pct(randomDiag)})`);
   } finally {
     pipeline.dispose();
   }
