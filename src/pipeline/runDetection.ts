@@ -145,6 +145,7 @@ async function detectLanguage(model: EngineModel, ctx: EngineContext, entry: Cor
   const residual = run.residual ? new ResidualRecorder(model.nLayer, model.facts.nEmbd) : undefined;
   for (const seq of mine) {
     ctx.evaluate(seq, { outputs: 'all', logits: false, hooks: { recorder: rec, residualRecorder: residual }, signal });
+    checkFinite(rec.sumAct, model.nFf, `${model.facts.fileName}`, lang);
     meter.add(seq.length, lang);
     // Let cancellation and progress messages through between sequences.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -157,4 +158,22 @@ async function detectLanguage(model: EngineModel, ctx: EngineContext, entry: Cor
   if (residual) writeResidualMeans(residualPartialPath(run.outDir, RESULT_FILES.partialDir, lang), residualMeansOf(residual, lang, model.facts.headerSha256));
   writeStatsFile(partialPath(run.outDir, lang, run.shard), file);
   return { file, tokens: { detect: rec.tokens, evaluation: seqs.evalTokens } };
+}
+
+/**
+ * A NaN or infinite activation sum means the model computed garbage (damaged tensor data, an
+ * F16 overflow): its neurons would be picked from noise. The sums already exist, so checking
+ * them after each sequence costs one pass over n_layer x n_ff values.
+ */
+function checkFinite(sumAct: Float64Array, nFf: number, model: string, lang: string): void {
+  for (let i = 0; i < sumAct.length; i++) {
+    if (!Number.isFinite(sumAct[i])) {
+      const layer = Math.floor(i / nFf);
+      throw new PipelineError(
+        'non-finite',
+        `${model} gives non-finite FFN activations in layer ${layer} (neuron ${i % nFf}) on the ${lang} text, so its neurons cannot be measured. ` +
+          'The file may be damaged (check it against its published SHA-256, or fetch it again), or overflow F16: try its F32 or a Q8_0 file.',
+      );
+    }
+  }
 }

@@ -146,3 +146,15 @@ test('a model whose logits are not finite gets a perplexity error that names it,
   assert.ok(existsSync(join(out, 'summary.json')) && existsSync(join(out, 'stats.lapestats')));
   assert.equal(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).perplexity ?? null, null);
 });
+
+test('a model whose FFN computes NaN stops detection with an error naming the layer, instead of picking neurons from NaN sums', async () => {
+  const weights = generateSyntheticWeights({ arch: 'llama', nLayer: 3, nEmbd: 64, nFf: 128, nHead: 4, nCtx: 512, seed: 29 });
+  // One gate row of layer 1 poisoned, as random bytes in tensor data would do.
+  weights.tensors.get('blk.1.ffn_gate.weight')!.data.fill(NaN, 0, 64);
+  const broken = join(dir, 'nan-gate.gguf');
+  await writeSyntheticModel(broken, { weights });
+  const r = runCli(['detect', '--model', broken, ...common, '--out', join(dir, 'nan-run')]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /nan-gate\.gguf gives non-finite FFN activations in layer 1 /);
+  assert.ok(!existsSync(join(dir, 'nan-run', 'neurons.json')), 'no neurons are written from NaN statistics');
+});

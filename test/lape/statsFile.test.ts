@@ -109,3 +109,22 @@ test('mergeStatsFilesOnDisk writes the sum of the shards', () => {
   writeFileSync(wrong, 'garbage');
   assert.throws(() => mergeStatsFilesOnDisk([paths[0], wrong], join(dir, 'x.lapestats')), isErr('corrupt', /wrong\.lapestats/));
 });
+
+test('an edited header is refused (the token count changes identification), and a file from before the header checksum still reads', () => {
+  const bytes = encodeStatsFile(sample(3));
+  const text = new TextDecoder('latin1').decode(bytes.subarray(0, 1024));
+  const at = text.indexOf('"tokenBudget":50000');
+  assert.ok(at > 0, 'the header names the budget');
+  const edited = Uint8Array.from(bytes);
+  edited.set(new TextEncoder().encode('"tokenBudget":99999'), at); // same length: only the checksum can tell
+  assert.throws(() => decodeStatsFile(edited, 'edited.lapestats'), isErr('corrupt', /header was changed.*edited\.lapestats|edited\.lapestats.*header was changed/s));
+  // The same header without its checksum field, as files written before it: padded to the same length.
+  const dv = new DataView(bytes.buffer, bytes.byteOffset);
+  const len = dv.getUint32(12, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + len)));
+  delete header.headerSha256;
+  const json = JSON.stringify(header).padEnd(len, ' ');
+  const old = Uint8Array.from(bytes);
+  old.set(new TextEncoder().encode(json), 16);
+  assert.deepEqual(decodeStatsFile(old, 'old.lapestats').meta.tokenBudget, 50_000);
+});

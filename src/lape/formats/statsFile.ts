@@ -10,8 +10,8 @@ import { isSequenceCoverage, type SequenceCoverage } from './sequenceCoverage.ts
  *   "LAPESTAT" | u32 LE format version | u32 LE header length H | H bytes of UTF-8 JSON
  *   (StatsFileHeader) | zero padding to a multiple of 8 | per language, in header order:
  *   overZero then sumAct, nLayer * nFf little-endian float64 each.
- * The header carries a SHA-256 of the body, so a damaged file fails loudly instead of
- * yielding wrong neurons.
+ * The header carries a SHA-256 of the body and one of itself, so a damaged or edited file
+ * fails loudly instead of yielding wrong neurons.
  */
 export const STATS_FILE_MAGIC = 'LAPESTAT';
 export const STATS_FILE_VERSION = 1;
@@ -50,6 +50,12 @@ interface StatsFileHeader extends StatsFileMeta {
   nFf: number;
   languages: { lang: string; tokens: number }[];
   bodySha256: string;
+  /**
+   * SHA-256 of this header's JSON without this field (which covers the body through
+   * bodySha256): an edited token count or budget would change identification silently.
+   * Files written before it existed have none and are read as before.
+   */
+  headerSha256?: string;
 }
 
 export interface ReadStatsFileOptions {
@@ -131,6 +137,10 @@ function decode(bytes: Uint8Array, fileName: string, options: ReadStatsFileOptio
     return fail('corrupt', 'statistics file header is not valid JSON');
   }
   checkHeader(header, fail);
+  const { headerSha256, ...unsigned } = header;
+  if (headerSha256 !== undefined && createHash('sha256').update(JSON.stringify(unsigned)).digest('hex') !== headerSha256) {
+    fail('corrupt', 'statistics file header was changed after it was written (header checksum mismatch); detect again, or restore the file');
+  }
   const bodyStart = align8(PREFIX + headerLen);
   const size = header.nLayer * header.nFf;
   const bodyLen = header.languages.length * 2 * size * 8;
@@ -185,6 +195,7 @@ function statsFileParts(file: StatsFile): Uint8Array[] {
     languages: stats.languages.map((l) => ({ lang: l.lang, tokens: l.tokens })),
     bodySha256: hash.digest('hex'),
   };
+  header.headerSha256 = createHash('sha256').update(JSON.stringify(header)).digest('hex');
   const json = new TextEncoder().encode(JSON.stringify(header));
   const head = new Uint8Array(align8(PREFIX + json.length));
   head.set(new TextEncoder().encode(STATS_FILE_MAGIC));
