@@ -14,68 +14,69 @@ function pyRound(x: number): number {
 }
 
 /**
- * identify.py's activation(), transcribed line by line with full sorts and plain arrays
- * (deliberately naive, to be independent of the optimised code). Returns final_indice exactly
- * as the reference builds it: one list per language up to the last language with a neuron.
+ * LAPE identification as DESIGN.md specifies it, written naively with full sorts and plain
+ * arrays, to be independent of the optimised code (the reference identify.py itself runs in
+ * identifyTorch.test.ts). Returns one list per language up to the last language with a
+ * neuron, as the reference's files hold them.
  */
-function referenceIdentify(stats: ActivationStats, top_rate: number, filter_rate: number, activation_bar_ratio: number) {
+function naiveIdentify(stats: ActivationStats, topRate: number, filterRate: number, barRatio: number) {
   const L = stats.nLayer;
   const I = stats.nFf;
   const langs = stats.languages;
-  // activation_probs = over_zero / n  (float32, as torch's int / int true division)
-  const activation_probs: number[][][] = [];
+  // p = count / tokens, in float32 as the reference computes it.
+  const probs: number[][][] = [];
   for (let a = 0; a < L; a++) {
-    activation_probs.push([]);
+    probs.push([]);
     for (let b = 0; b < I; b++) {
-      activation_probs[a].push(langs.map((l) => Math.fround(Math.fround(l.overZero[a * I + b]) / Math.fround(l.tokens))));
+      probs[a].push(langs.map((l) => Math.fround(Math.fround(l.overZero[a * I + b]) / Math.fround(l.tokens))));
     }
   }
-  const entropy: number[][] = activation_probs.map((row) =>
+  const entropy: number[][] = probs.map((row) =>
     row.map((p) => {
       const s = p.reduce((x, y) => x + y, 0);
       const normed = p.map((v) => (s === 0 ? 0 : v / s)); // NaN -> 0
       return -normed.reduce((acc, q) => acc + q * (q > 0 ? Math.log(q) : 0), 0);
     }),
   );
-  const flattened_probs = activation_probs.flat(2);
-  const sortedProbs = [...flattened_probs].sort((x, y) => x - y);
-  const top_prob_value = sortedProbs[pyRound(flattened_probs.length * filter_rate) - 1];
+  const allProbs = probs.flat(2);
+  const sortedProbs = [...allProbs].sort((x, y) => x - y);
+  const filterValue = sortedProbs[pyRound(allProbs.length * filterRate) - 1];
   for (let a = 0; a < L; a++) {
     for (let b = 0; b < I; b++) {
-      const top_position = activation_probs[a][b].filter((p) => p > top_prob_value).length;
-      if (top_position === 0) entropy[a][b] = Infinity;
+      const aboveFilter = probs[a][b].filter((p) => p > filterValue).length;
+      if (aboveFilter === 0) entropy[a][b] = Infinity;
     }
   }
-  const flattened_entropy = entropy.flat();
-  const top_entropy_value = pyRound(flattened_entropy.length * top_rate);
-  const order = flattened_entropy.map((e, i) => [e, i] as const).sort((x, y) => (x[0] === y[0] ? x[1] - y[1] : x[0] < y[0] ? -1 : 1));
-  const index = order.slice(0, top_entropy_value).map(([, i]) => i);
-  const row_index = index.map((i) => Math.floor(i / I));
-  const col_index = index.map((i) => i % I);
-  const selected_probs = index.map((_, s) => activation_probs[row_index[s]][col_index[s]]);
-  const activation_bar = sortedProbs[pyRound(flattened_probs.length * activation_bar_ratio) - 1];
-  // lang, indice = torch.where(selected_probs.T > activation_bar)
+  const allEntropy = entropy.flat();
+  const nSelected = pyRound(allEntropy.length * topRate);
+  const order = allEntropy.map((e, i) => [e, i] as const).sort((x, y) => (x[0] === y[0] ? x[1] - y[1] : x[0] < y[0] ? -1 : 1));
+  const index = order.slice(0, nSelected).map(([, i]) => i);
+  const rows = index.map((i) => Math.floor(i / I));
+  const cols = index.map((i) => i % I);
+  const selProbs = index.map((_, s) => probs[rows[s]][cols[s]]);
+  const bar = sortedProbs[pyRound(allProbs.length * barRatio) - 1];
+  // Each selected neuron belongs to every language whose p is above the bar.
   const byLang: number[][] = langs.map(() => []);
-  for (let l = 0; l < langs.length; l++) for (let s = 0; s < index.length; s++) if (selected_probs[s][l] > activation_bar) byLang[l].push(s);
+  for (let l = 0; l < langs.length; l++) for (let s = 0; s < index.length; s++) if (selProbs[s][l] > bar) byLang[l].push(s);
   let last = -1;
   byLang.forEach((v, l) => { if (v.length > 0) last = l; });
-  const final_indice = byLang.slice(0, last + 1).map((sel) => {
-    const lang_index = sel.map((s) => [row_index[s], col_index[s]] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-    const layer_index: number[][] = Array.from({ length: L }, () => []);
-    for (const [l, h] of lang_index) layer_index[l].push(h);
-    return layer_index;
+  const perLanguage = byLang.slice(0, last + 1).map((sel) => {
+    const pairs = sel.map((s) => [rows[s], cols[s]] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    const byLayer: number[][] = Array.from({ length: L }, () => []);
+    for (const [l, h] of pairs) byLayer[l].push(h);
+    return byLayer;
   });
-  return { top_prob_value, activation_bar, final_indice, index };
+  return { filterValue, bar, perLanguage, index };
 }
 
 function compare(stats: ActivationStats, params: Required<IdentifyParams>): ReturnType<typeof identify> {
   const got = identify(stats, params);
-  const want = referenceIdentify(stats, params.topRate, params.filterRate, params.activationBarRatio);
-  assert.equal(got.filterThreshold, want.top_prob_value, 'filter threshold');
-  assert.equal(got.activationBar, want.activation_bar, 'activation bar');
+  const want = naiveIdentify(stats, params.topRate, params.filterRate, params.activationBarRatio);
+  assert.equal(got.filterThreshold, want.filterValue, 'filter threshold');
+  assert.equal(got.activationBar, want.bar, 'activation bar');
   assert.equal(got.neurons.length, stats.languages.length, 'every language is returned');
   for (let l = 0; l < got.neurons.length; l++) {
-    const expected = want.final_indice[l] ?? Array.from({ length: stats.nLayer }, () => []);
+    const expected = want.perLanguage[l] ?? Array.from({ length: stats.nLayer }, () => []);
     assert.deepEqual(got.neurons[l], expected, `neurons of ${stats.languages[l].lang}`);
   }
   const selectedFlat = Array.from(got.selected.layer, (layer, s) => layer * stats.nFf + got.selected.index[s]);
@@ -111,7 +112,7 @@ test('languages without neurons are still returned, empty (middle and trailing)'
   const stats = randomStats({ nLayer: 4, nFf: 250, langs: LANGS, seed: 5, quiet: ['fr', 'ja'] });
   const got = compare(stats, { ...DEFAULT_IDENTIFY_PARAMS, topRate: 0.05 });
   const want = referenceIdentify(stats, 0.05, 0.95, 0.95);
-  assert.equal(want.final_indice.length, 6, 'the reference drops the trailing language');
+  assert.equal(want.perLanguage.length, 6, 'the reference drops the trailing language');
   for (const lang of ['fr', 'ja']) {
     const l = LANGS.indexOf(lang);
     assert.equal(got.neurons[l].length, 4);
