@@ -111,7 +111,7 @@ test('identify matches with other rates, including a bar below the filter', () =
 test('languages without neurons are still returned, empty (middle and trailing)', () => {
   const stats = randomStats({ nLayer: 4, nFf: 250, langs: LANGS, seed: 5, quiet: ['fr', 'ja'] });
   const got = compare(stats, { ...DEFAULT_IDENTIFY_PARAMS, topRate: 0.05 });
-  const want = referenceIdentify(stats, 0.05, 0.95, 0.95);
+  const want = naiveIdentify(stats, 0.05, 0.95, 0.95);
   assert.equal(want.perLanguage.length, 6, 'the reference drops the trailing language');
   for (const lang of ['fr', 'ja']) {
     const l = LANGS.indexOf(lang);
