@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SeededRandom } from '../../src/gguf/seededRandom.ts';
 
 /**
  * The study's prompts. Two sets, because steering has two jobs: choosing a language where
@@ -51,21 +52,11 @@ export function readMvicuna(repoRoot: string, language: string): string[] {
   return readFileSync(path, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
 }
 
-/** mulberry32: a tiny seeded generator, so the prompt sample is the same on every machine. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `n` items of `items` in a seeded order (Fisher–Yates on a copy). */
 export function seededSample<T>(items: readonly T[], n: number, seed: number): T[] {
-  const rnd = seededRandom(seed);
+  // The project's seeded generator, so the prompt sample is the same on every machine.
+  const random = new SeededRandom(seed);
+  const rnd = () => random.next();
   const a = [...items];
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
