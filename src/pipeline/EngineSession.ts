@@ -10,8 +10,6 @@ export class EngineSession {
   private engine?: LlamaEngine;
   private model?: EngineModel;
   private modelKey = '';
-  /** The name the loaded model was asked for, and its GPU layers. */
-  private modelAsked = '';
   private context?: EngineContext;
   private contextKey = '';
 
@@ -21,11 +19,8 @@ export class EngineSession {
   }
 
   async getModel(options: ModelOptions, signal?: AbortSignal, onProgress?: (p: PipelineProgress) => void): Promise<EngineModel> {
-    // Resolving a catalogue name checks the file's sha256 (about 1.5 s for Gemma 3 270M),
-    // which every ghost-text request would pay. The weights are already in memory, and a
-    // change on disk cannot reach them, so the same name skips it.
-    const asked = `${options.model}|${options.gpuLayers ?? -1}`;
-    if (this.model && !this.model.isDisposed && this.modelAsked === asked) return this.model;
+    // A catalogue name costs a stat here after its first check: fetchModel remembers the
+    // file it verified (size and mtime) for the life of the process.
     const path = await resolveModel(options.model, { signal, onProgress });
     const key = `${path}|${options.gpuLayers ?? -1}`;
     if (this.model && !this.model.isDisposed && this.modelKey === key) return this.model;
@@ -38,7 +33,6 @@ export class EngineSession {
       onProgress: (f) => onProgress?.({ phase: 'load', message: `Loading ${path}`, done: f, total: 1 }),
     });
     this.modelKey = key;
-    this.modelAsked = asked;
     return this.model;
   }
 
