@@ -13,7 +13,7 @@ export const demoHelp = `lape demo [--model gemma-3-270m|builtin|PATH] [--corpus
   The whole idea on a real multilingual model (Gemma 3 270M by default, fetched once into the
   cache): detect on the Debian handbook's parallel texts, identify, the perplexity matrix with
   its random baseline, where the neurons sit by layer, and a steering sample.
-  --model builtin runs on the small model shipped with lape, offline, in seconds.`;
+  --model builtin runs on the small model shipped with lape, offline, in under a minute.`;
 
 export async function demoCommand(pipeline: Pipeline, argv: string[], signal: AbortSignal): Promise<void> {
   const { values } = parse('demo', argv, {
