@@ -1,5 +1,5 @@
 import type { GenerateRequest } from '../../src/protocol/pipelineTypes.ts';
-import { methodSpec, type LayerRange, type SteeringSpec } from '../../src/protocol/steering.ts';
+import { methodSpec, resolveSteeringMethod, type LayerRange, type SteeringSpec } from '../../src/protocol/steering.ts';
 
 /**
  * The study's grid of methods. Each neuron or DiffMean method is written as the product's
@@ -20,8 +20,8 @@ export interface StudyMethod {
 export interface GridOptions {
   nLayer: number;
   addStrengths: readonly number[];
-  /** β of the add-and-subtract variant, with the largest α. */
-  subtractStrength: number;
+  /** The add-and-subtract ("language arithmetics") variants: α on the target, β off the source. */
+  arithmetic: readonly { alpha: number; beta: number }[];
   scaleFactors: readonly number[];
   diffMeanStrengths: readonly number[];
   /** λ values of DiffMean on the upper half of the blocks only. */
@@ -29,17 +29,33 @@ export interface GridOptions {
 }
 
 /**
- * Small on purpose: on 2 shared cores one 10-token continuation of Gemma 3 270M costs about
- * 15 s (the 262k-word output head dominates), so every method here costs minutes.
+ * The grid of the recorded study (study/steering-study.json), small enough for 2 CPU cores:
+ * on an idle machine one 24-token continuation of Gemma 3 270M takes about a second, so the
+ * grid runs in about a quarter of an hour. Strengths were narrowed by earlier runs: α = 5
+ * switched the language but wrecked the text (fluency x211), α ≤ 0.5 and scale ≤ 2 barely
+ * moved it, DiffMean λ = 0.5 on every block repeated single words.
  */
 export const DEFAULT_GRID: Omit<GridOptions, 'nLayer'> = {
-  // α = 5 switched the language but wrecked the text (fluency x211 in a first, partial run).
   addStrengths: [1, 2],
-  subtractStrength: 1,
+  arithmetic: [{ alpha: 2, beta: 1 }],
   scaleFactors: [2],
-  diffMeanStrengths: [0.1, 0.25],
-  diffMeanUpperStrengths: [0.5],
+  diffMeanStrengths: [0.1, 0.15, 0.2, 0.25],
+  diffMeanUpperStrengths: [0.25, 0.5],
 };
+
+/**
+ * More strengths, for a machine where generation is cheap (a GPU): where each method family
+ * starts to switch the language and where it starts to break the text.
+ */
+export const WIDE_GRID: Omit<GridOptions, 'nLayer'> = {
+  addStrengths: [0.25, 0.5, 1, 2, 5],
+  arithmetic: [{ alpha: 1, beta: 1 }, { alpha: 2, beta: 1 }],
+  scaleFactors: [1.5, 2, 4],
+  diffMeanStrengths: [0.05, 0.1, 0.25, 0.5],
+  diffMeanUpperStrengths: [0.25, 0.5, 1, 2],
+};
+
+export const GRIDS = { small: DEFAULT_GRID, wide: WIDE_GRID } as const;
 
 /** The upper half of the blocks: where the literature finds language output is decided. */
 export function upperBlocks(nLayer: number): LayerRange {
@@ -72,13 +88,14 @@ export function studyMethods(o: GridOptions): StudyMethod[] {
       request: (target, source) => ({ force: target, method: 'force-neurons', forceOptions: { source, deactivate: 'none', mode: 'add', strength: a } }),
     });
   }
-  const aMax = Math.max(...o.addStrengths);
-  methods.push({
-    name: `add α=${aMax} −β=${o.subtractStrength} src`,
-    describe: `target neurons += ${aMax} × mean, source neurons −= ${o.subtractStrength} × mean (language arithmetics)`,
-    kind: 'steer',
-    request: (target, source) => ({ force: target, method: 'force-neurons', forceOptions: { source, deactivate: 'none', mode: 'add', strength: aMax, subtractSource: o.subtractStrength } }),
-  });
+  for (const { alpha, beta } of o.arithmetic) {
+    methods.push({
+      name: `add α=${alpha} −β=${beta} src`,
+      describe: `target neurons += ${alpha} × mean, source neurons −= ${beta} × mean (language arithmetics)`,
+      kind: 'steer',
+      request: (target, source) => ({ force: target, method: 'force-neurons', forceOptions: { source, deactivate: 'none', mode: 'add', strength: alpha, subtractSource: beta } }),
+    });
+  }
   for (const f of o.scaleFactors) {
     methods.push({
       name: `scale ×${f}`,
@@ -105,5 +122,6 @@ export function studyMethods(o: GridOptions): StudyMethod[] {
 export function specOf(req: ReturnType<NonNullable<StudyMethod['request']>>, languages: readonly string[]): SteeringSpec {
   if (req.steering) return req.steering;
   if (!req.force) throw new Error('A steering request needs force or steering.');
-  return methodSpec(req.method ?? 'force-neurons', languages, req.force, { force: req.forceOptions, diffMean: req.diffMeanOptions });
+  // The study always has residual means, so 'auto' would be DiffMean; its methods name theirs.
+  return methodSpec(resolveSteeringMethod(req.method ?? 'force-neurons', true), languages, req.force, { force: req.forceOptions, diffMean: req.diffMeanOptions });
 }

@@ -13,6 +13,12 @@ export interface Continuation {
   language: string | null;
   /** Log-probabilities of the continuation's tokens under the unsteered model, given the prompt. */
   logProbs: number[];
+  /**
+   * The same for the continuation on its own (after BOS, no prompt): is it fluent text in
+   * whatever language it is in. Given an English prompt, any switch of language is itself
+   * improbable to the unsteered model, so the in-context figure also charges the switch.
+   */
+  logProbsAlone: number[];
 }
 
 /** One method's figures for one target. */
@@ -28,6 +34,10 @@ export interface Cell {
   fluencyPpl: number | null;
   /** The same for the unsteered continuations of the same prompts. */
   baselinePpl: number | null;
+  /** Perplexity of the steered continuations scored on their own (no prompt), pooled over tokens. */
+  fluencyAlonePpl: number | null;
+  /** The same for the unsteered continuations. */
+  baselineAlonePpl: number | null;
   /** Mean relative held-out perplexity change of the other languages (0.1 = +10%); null where not measured. */
   sideEffect: number | null;
   /** The same change per other language. */
@@ -73,6 +83,8 @@ export function makeCell(target: string, method: string, steered: readonly Conti
     successMvicuna: successShare(steered.filter((c) => c.promptSet === 'mvicuna'), target),
     fluencyPpl: pooledPerplexity(steered.map((c) => c.logProbs)),
     baselinePpl: pooledPerplexity(unsteered.map((c) => c.logProbs)),
+    fluencyAlonePpl: pooledPerplexity(steered.map((c) => c.logProbsAlone)),
+    baselineAlonePpl: pooledPerplexity(unsteered.map((c) => c.logProbsAlone)),
     sideEffect: side?.mean ?? null,
     sideEffectByLanguage: side?.byLanguage ?? null,
   };
@@ -85,9 +97,12 @@ export interface MethodSummary {
   meanGain: number;
   /** Targets whose gain is at least `gainPoints`. */
   targetsMeetingGain: number;
-  /** Every target's fluency within `fluencyFactor` × its unsteered perplexity. */
+  /** Every target's fluency (on the rule's basis) within `fluencyFactor` × its unsteered perplexity. */
   fluent: boolean;
+  /** Worst target's steered ÷ unsteered perplexity, continuations scored on their own. */
   worstFluencyRatio: number | null;
+  /** The same, continuations scored after their prompt. */
+  worstInContextRatio: number | null;
   meanSideEffect: number | null;
   meetsAcceptance: boolean;
 }
@@ -99,9 +114,11 @@ export interface AcceptanceRule {
   targets: number;
   /** Steered perplexity may be at most this many times the unsteered one. */
   fluencyFactor: number;
+  /** Which perplexity the factor applies to: the continuation on its own, or after its prompt. */
+  fluencyBasis: 'alone' | 'inContext';
 }
 
-export const ACCEPTANCE: AcceptanceRule = { gainPoints: 40, targets: 4, fluencyFactor: 2 };
+export const ACCEPTANCE: AcceptanceRule = { gainPoints: 40, targets: 4, fluencyFactor: 2, fluencyBasis: 'alone' };
 
 /** Each steering method's summary; 'unsteered' itself is the reference and is left out. */
 export function summarizeMethods(cells: readonly Cell[], unsteered = 'unsteered', rule: AcceptanceRule = ACCEPTANCE): MethodSummary[] {
@@ -110,8 +127,12 @@ export function summarizeMethods(cells: readonly Cell[], unsteered = 'unsteered'
   return methods.map((method) => {
     const mine = cells.filter((c) => c.method === method);
     const gains = mine.map((c) => 100 * (c.success - (base.get(c.target) ?? 0)));
-    const ratios = mine.map((c) => (c.fluencyPpl === null || c.baselinePpl === null ? Infinity : c.fluencyPpl / c.baselinePpl));
-    const worst = ratios.length ? Math.max(...ratios) : null;
+    const ratio = (a: number | null, b: number | null) => (a === null || b === null ? Infinity : a / b);
+    const worstOf = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
+    const worstAlone = worstOf(mine.map((c) => ratio(c.fluencyAlonePpl, c.baselineAlonePpl)));
+    const worstInContext = worstOf(mine.map((c) => ratio(c.fluencyPpl, c.baselinePpl)));
+    const worst = rule.fluencyBasis === 'alone' ? worstAlone : worstInContext;
+    const finite = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
     // A method with no text at all for some target cannot call itself fluent.
     const fluent = worst !== null && worst <= rule.fluencyFactor;
     const sides = mine.map((c) => c.sideEffect).filter((s): s is number => s !== null);
@@ -121,7 +142,8 @@ export function summarizeMethods(cells: readonly Cell[], unsteered = 'unsteered'
       meanGain: gains.length ? gains.reduce((a, b) => a + b, 0) / gains.length : 0,
       targetsMeetingGain,
       fluent,
-      worstFluencyRatio: worst === null || !Number.isFinite(worst) ? null : worst,
+      worstFluencyRatio: finite(worstAlone),
+      worstInContextRatio: finite(worstInContext),
       meanSideEffect: sides.length ? sides.reduce((a, b) => a + b, 0) / sides.length : null,
       meetsAcceptance: fluent && targetsMeetingGain >= rule.targets,
     };
@@ -147,8 +169,8 @@ export function markdownTable(cells: readonly Cell[], summaries: readonly Method
   const methods = [...new Set(cells.map((c) => c.method))];
   const at = (m: string, t: string) => cells.find((c) => c.method === m && c.target === t);
   const lines = [
-    `| method | ${targets.map((t) => `${t} %`).join(' | ')} | mean gain (pts) | targets ≥ 40 pts | fluency ppl (worst ×unsteered) | side effect (mean Δppl others) |`,
-    `|---|${targets.map(() => '---:').join('|')}|---:|---:|---:|---:|`,
+    `| method | ${targets.map((t) => `${t} %`).join(' | ')} | mean gain (pts) | targets ≥ 40 pts | fluency: ppl alone (worst ×unsteered) | ppl after the prompt (worst ×unsteered) | side effect (mean Δppl others) |`,
+    `|---|${targets.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|`,
   ];
   for (const m of methods) {
     const s = summaries.find((x) => x.method === m);
@@ -156,11 +178,15 @@ export function markdownTable(cells: readonly Cell[], summaries: readonly Method
       const c = at(m, t);
       return c ? pct(c.success) : '';
     });
-    const ppl = cells.filter((c) => c.method === m).map((c) => c.fluencyPpl).filter((x): x is number => x !== null);
-    const meanPpl = ppl.length ? ppl.reduce((a, b) => a + b, 0) / ppl.length : null;
-    const fluency = s ? `${num(meanPpl)} (×${s.worstFluencyRatio === null ? 'n/a' : s.worstFluencyRatio.toFixed(2)})` : num(meanPpl);
+    const meanOf = (key: 'fluencyPpl' | 'fluencyAlonePpl') => {
+      const ppl = cells.filter((c) => c.method === m).map((c) => c[key]).filter((x): x is number => x !== null);
+      return ppl.length ? ppl.reduce((a, b) => a + b, 0) / ppl.length : null;
+    };
+    const ratio = (r: number | null | undefined) => (r === undefined ? '' : ` (×${r === null ? 'n/a' : r.toFixed(2)})`);
+    const alone = `${num(meanOf('fluencyAlonePpl'))}${ratio(s?.worstFluencyRatio)}`;
+    const inContext = `${num(meanOf('fluencyPpl'))}${ratio(s?.worstInContextRatio)}`;
     const side = s ? signedPct(s.meanSideEffect) : '0 (reference)';
-    lines.push(`| ${m} | ${row.join(' | ')} | ${s ? s.meanGain.toFixed(1) : '—'} | ${s ? s.targetsMeetingGain : '—'} | ${fluency} | ${side} |`);
+    lines.push(`| ${m} | ${row.join(' | ')} | ${s ? s.meanGain.toFixed(1) : '—'} | ${s ? s.targetsMeetingGain : '—'} | ${alone} | ${inContext} | ${side} |`);
   }
   return lines.join('\n');
 }

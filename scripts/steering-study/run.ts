@@ -5,7 +5,10 @@
  * fluency scored by the unsteered model, side effects on held-out text of the other languages.
  *
  *   node --import tsx scripts/steering-study/run.ts --results DIR --model gemma-3-270m \
- *     [--prompts N] [--tokens N] [--targets zh,fr] [--side-tokens N] [--seed N] [--out FILE] [--neutral-only]
+ *     [--prompts N] [--tokens N] [--targets zh,fr] [--side-tokens N] [--seed N] [--out FILE] [--neutral-only] [--grid small|wide]
+ *
+ * --grid wide tries more strengths (for a machine with a GPU); shards of one study run with
+ * disjoint --targets and separate --out files join with merge.ts.
  *
  * Writes FILE (default study/steering-study.json) and the Markdown table beside it (.md),
  * and prints the table. Run one model job at a time: it uses every core it is given.
@@ -25,9 +28,10 @@ import { findLanguage } from '../../src/corpus/languages.ts';
 import { PAPER_LANGUAGES } from '../../src/protocol/paperLanguages.ts';
 import type { EngineContext, EngineModel, Hooks } from '../../src/engine/index.ts';
 import type { GenerateRequest } from '../../src/protocol/pipelineTypes.ts';
-import { DEFAULT_GRID, specOf, studyMethods, type StudyMethod } from './methods.ts';
+import { GRIDS, specOf, studyMethods, type StudyMethod } from './methods.ts';
 import { answerIn, neutralWithInstruction, NEUTRAL_PROMPTS, QA_STOP, qaPrompt, readMvicuna, repoRootOf, seededSample } from './prompts.ts';
-import { ACCEPTANCE, bestMethod, makeCell, markdownTable, summarizeMethods, type Cell, type Continuation } from './metrics.ts';
+import { makeCell, type Cell, type Continuation } from './metrics.ts';
+import { studyReport, type StudyHeader } from './report.ts';
 
 const SOURCE = 'en';
 /** The reference's sampling: temperature 0 (greedy), repetition penalty 1.1. */
@@ -45,10 +49,11 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     'neutral-only': { type: 'boolean', default: false },
     threads: { type: 'string' },
+    grid: { type: 'string', default: 'small' },
   },
 });
 if (!args.results) {
-  process.stderr.write('usage: run.ts --results DIR [--model M] [--prompts N] [--tokens N] [--targets zh,fr] [--side-tokens N] [--seed N] [--out FILE] [--neutral-only]\n');
+  process.stderr.write('usage: run.ts --results DIR [--model M] [--prompts N] [--tokens N] [--targets zh,fr] [--side-tokens N] [--seed N] [--out FILE] [--neutral-only] [--grid small|wide]\n');
   process.exit(2);
 }
 const intArg = (name: string, v: string | undefined): number => {
@@ -62,6 +67,9 @@ const nPrompts = intArg('prompts', args.prompts);
 const maxTokens = intArg('tokens', args.tokens);
 const sideTokens = intArg('side-tokens', args['side-tokens']);
 const seed = intArg('seed', args.seed);
+const gridName = args.grid ?? 'small';
+if (!(gridName in GRIDS)) throw new Error(`--grid wants one of ${Object.keys(GRIDS).join(', ')}, got ${gridName}`);
+const grid = GRIDS[gridName as keyof typeof GRIDS];
 const threads = args.threads === undefined ? undefined : intArg('threads', args.threads);
 const outJson = resolve(args.out ?? join(repoRoot, 'study', 'steering-study.json'));
 const languages = [...PAPER_LANGUAGES];
@@ -104,6 +112,13 @@ function fluencyLogProbs(ctx: EngineContext, model: EngineModel, prompt: string,
   return Array.from(ctx.scoreTokens(all).subarray(Math.max(0, k - 1)));
 }
 
+/** Log-probabilities of `text`'s tokens under the unsteered model with no prompt (BOS only). */
+function aloneLogProbs(ctx: EngineContext, model: EngineModel, text: string): number[] {
+  const all = model.tokenize(text);
+  const bos = model.tokenize('');
+  return all.length <= bos.length ? [] : Array.from(ctx.scoreTokens(all).subarray(Math.max(0, bos.length - 1)));
+}
+
 const stripStop = (text: string, stop: readonly string[] = []) => {
   for (const s of stop) if (text.endsWith(s)) return text.slice(0, -s.length);
   return text;
@@ -119,7 +134,7 @@ async function main(): Promise<void> {
   const means = readResidualMeans(resultsDir);
   const ctx = await session.getContext(modelOpts, 512);
   const prompts = studyPrompts();
-  const methods = studyMethods({ ...DEFAULT_GRID, nLayer: model.facts.nLayer });
+  const methods = studyMethods({ ...grid, nLayer: model.facts.nLayer });
   log(`${prompts.length} prompts x ${targets.length} targets x ${methods.length} methods, ${maxTokens} tokens each, on ${model.facts.fileName}`);
 
   const generate = async (p: StudyPrompt, method: StudyMethod, target: string): Promise<Continuation> => {
@@ -130,7 +145,7 @@ async function main(): Promise<void> {
     };
     const text = stripStop((await runGenerate(session, req)).text, stop);
     const language = identifyLanguage(text.trim(), { among: languages }) ?? null;
-    return { promptSet: p.set, prompt, text, language, logProbs: fluencyLogProbs(ctx, model, prompt, text) };
+    return { promptSet: p.set, prompt, text, language, logProbs: fluencyLogProbs(ctx, model, prompt, text), logProbsAlone: aloneLogProbs(ctx, model, text) };
   };
 
   // Held-out text of every language, cut to the same length so each method costs the same.
@@ -164,39 +179,21 @@ async function main(): Promise<void> {
 
   const cells: Cell[] = [];
   const examples: Record<string, Record<string, string[]>> = {};
-  const report = (complete: boolean) => {
-    const summaries = summarizeMethods(cells);
-    const best = bestMethod(summaries);
-    const table = markdownTable(cells, summaries, targets);
-    const francVersion = (createRequire(import.meta.url)('franc/package.json') as { version: string }).version;
-    const verdict = best
-      ? `Best method: ${best.method}: mean gain ${best.meanGain.toFixed(1)} points over unsteered, ${best.targetsMeetingGain}/${targets.length} targets gain >= ${ACCEPTANCE.gainPoints} points, ` +
-        `worst fluency ${best.worstFluencyRatio?.toFixed(2)}x unsteered. Acceptance (>= ${ACCEPTANCE.gainPoints} points for >= ${ACCEPTANCE.targets} of the 6 non-English languages, fluency within ${ACCEPTANCE.fluencyFactor}x): ${best.meetsAcceptance ? 'MET' : 'NOT met'}.`
-      : `No method keeps fluency within ${ACCEPTANCE.fluencyFactor}x unsteered for every target: acceptance NOT met.`;
-    const settings = {
+  const francVersion = (createRequire(import.meta.url)('franc/package.json') as { version: string }).version;
+  const header: StudyHeader = {
+    study: 'steering', seed, identifier: { name: 'franc', version: francVersion, among: languages },
+    settings: {
       model: model.facts.fileName, modelHeaderSha256: model.facts.headerSha256, results: resultsDir, corpus: view.summary.corpus?.hash ?? null,
-      prompts: { neutral: prompts.filter((p) => p.set === 'neutral').map((p) => p.text), mvicuna: prompts.filter((p) => p.set === 'mvicuna').map((p) => p.text), format: 'Q: {question}\\nA:', stop: QA_STOP },
-      source: SOURCE, targets, maxTokens, temperature: 0, repeatPenalty: REPEAT_PENALTY, repeatLastN: 64, sideEffectTokensPerLanguage: sideTokens, grid: DEFAULT_GRID,
-    };
-    const md = [
-      `# Steering study: ${model.facts.fileName}`,
-      '',
-      `Seed ${seed}; ${prompts.length} prompts (${settings.prompts.neutral.length} neutral, ${settings.prompts.mvicuna.length} mvicuna in ${SOURCE}) x ${maxTokens} tokens, greedy, repetition penalty ${REPEAT_PENALTY}. ` +
-        `Success: share identified as the target by franc ${francVersion} among ${languages.join(', ')}. Fluency: perplexity of the continuations under the unsteered model (pooled mean over targets; in brackets the worst target's ratio to unsteered). ` +
-        `Side effect: mean relative change of held-out perplexity of the other languages (${sideTokens} tokens each).`,
-      '',
-      table,
-      '',
-      complete ? verdict : `PARTIAL: ${[...new Set(cells.map((c) => c.method))].length} of ${methods.length} methods measured so far. ${verdict}`,
-      '',
-    ].join('\n');
+      build: (await session.getEngine()).gpu || 'cpu',
+      prompts: { neutral: prompts.filter((p) => p.set === 'neutral').map((p) => p.text), mvicuna: prompts.filter((p) => p.set === 'mvicuna').map((p) => p.text), format: 'Q: {question}\\nA:', stop: [...QA_STOP] },
+      source: SOURCE, targets, maxTokens, temperature: 0, repeatPenalty: REPEAT_PENALTY, repeatLastN: 64, sideEffectTokensPerLanguage: sideTokens, gridName, grid,
+    },
+    methods: methods.map((m) => ({ name: m.name, describe: m.describe, kind: m.kind })),
+    unsteeredHeldOutPpl: basePpl,
+  };
+  const report = (complete: boolean) => {
+    const { json, md } = studyReport({ ...header, cells, examples, complete, seconds: Math.round((Date.now() - started) / 1000) });
     mkdirSync(dirname(outJson), { recursive: true });
-    const json = {
-      study: 'steering', seed, identifier: { name: 'franc', version: francVersion, among: languages }, settings,
-      methods: methods.map((m) => ({ name: m.name, describe: m.describe, kind: m.kind })),
-      unsteeredHeldOutPpl: basePpl, cells, summaries, best: best ?? null, acceptance: ACCEPTANCE, verdict, examples,
-      complete, methodsDone: [...new Set(cells.map((c) => c.method))].length, seconds: Math.round((Date.now() - started) / 1000),
-    };
     writeFileSync(outJson, JSON.stringify(json, null, 1) + '\n');
     writeFileSync(outJson.replace(/\.json$/, '') + '.md', md);
     if (complete) process.stdout.write(md);

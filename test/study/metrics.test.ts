@@ -6,7 +6,7 @@ import { bestMethod, makeCell, markdownTable, pooledPerplexity, successShare, su
 import { seededSample } from '../../scripts/steering-study/prompts.ts';
 import { studyMethods, upperBlocks } from '../../scripts/steering-study/methods.ts';
 
-const cont = (language: string | null, logProbs: number[], promptSet: Continuation['promptSet'] = 'mvicuna'): Continuation => ({ promptSet, prompt: 'p', text: 't', language, logProbs });
+const cont = (language: string | null, logProbs: number[], promptSet: Continuation['promptSet'] = 'mvicuna', logProbsAlone = logProbs): Continuation => ({ promptSet, prompt: 'p', text: 't', language, logProbs, logProbsAlone });
 
 test('perplexity is pooled over tokens, not averaged over texts', () => {
   // One long text at ppl e and one single token at ppl e^5: pooled is exp((10·1 + 5)/11), far from the mean of the two.
@@ -21,17 +21,39 @@ test('success is the share identified as the target; an unidentified text is a f
 });
 
 test('a cell splits success by prompt set and keeps the unsteered perplexity beside the steered one', () => {
-  const steered = [cont('zh', [-2, -2], 'neutral'), cont('en', [-2], 'mvicuna')];
-  const base = [cont('en', [-1], 'neutral'), cont('en', [-1], 'mvicuna')];
+  const steered = [cont('zh', [-2, -2], 'neutral', [-3]), cont('en', [-2], 'mvicuna', [-3])];
+  const base = [cont('en', [-1], 'neutral', [-0.5]), cont('en', [-1], 'mvicuna', [-0.5])];
   const c = makeCell('zh', 'm', steered, base, { mean: 0.1, byLanguage: { en: 0.1 } });
   assert.deepEqual([c.success, c.successNeutral, c.successMvicuna, c.n], [0.5, 1, 0, 2]);
   assert.ok(Math.abs(c.fluencyPpl! - Math.exp(2)) < 1e-12);
   assert.ok(Math.abs(c.baselinePpl! - Math.exp(1)) < 1e-12);
+  assert.ok(Math.abs(c.fluencyAlonePpl! - Math.exp(3)) < 1e-12);
+  assert.ok(Math.abs(c.baselineAlonePpl! - Math.exp(0.5)) < 1e-12);
 });
 
-function cell(method: string, target: string, success: number, fluencyPpl: number | null, baselinePpl = 10): Cell {
-  return { target, method, n: 10, success, successNeutral: success, successMvicuna: success, fluencyPpl, baselinePpl, sideEffect: null, sideEffectByLanguage: null };
+function cell(method: string, target: string, success: number, fluencyPpl: number | null, baselinePpl = 10, inContext?: { ppl: number; base: number }): Cell {
+  return {
+    target, method, n: 10, success, successNeutral: success, successMvicuna: success,
+    fluencyAlonePpl: fluencyPpl, baselineAlonePpl: baselinePpl,
+    fluencyPpl: inContext ? inContext.ppl : fluencyPpl, baselinePpl: inContext ? inContext.base : baselinePpl,
+    sideEffect: null, sideEffectByLanguage: null,
+  };
 }
+
+test('fluency is judged on the continuation alone; the in-context ratio is reported beside it and can be chosen instead', () => {
+  const cells = [
+    cell('unsteered', 'fr', 0, 10, 10, { ppl: 3, base: 3 }),
+    // Fluent French on its own (1.2x), but 5x as improbable right after an English prompt.
+    cell('switch', 'fr', 0.9, 12, 10, { ppl: 15, base: 3 }),
+  ];
+  const [s] = summarizeMethods(cells);
+  assert.equal(s.fluent, true);
+  assert.ok(Math.abs(s.worstFluencyRatio! - 1.2) < 1e-12);
+  assert.ok(Math.abs(s.worstInContextRatio! - 5) < 1e-12);
+  const [strict] = summarizeMethods(cells, 'unsteered', { gainPoints: 40, targets: 1, fluencyFactor: 2, fluencyBasis: 'inContext' });
+  assert.equal(strict.fluent, false);
+  assert.equal(strict.meetsAcceptance, false);
+});
 
 test('the best method has the largest mean gain among those within 2x fluency for every target', () => {
   const targets = ['zh', 'fr', 'es', 'vi', 'id', 'ja'];
@@ -69,7 +91,7 @@ test('the table has one row per method, success in percent per target, and n/a w
   const md = markdownTable(cells, summarizeMethods(cells), ['zh', 'fr']).split('\n');
   assert.equal(md.length, 4);
   assert.match(md[2], /^\| unsteered \| 10 \| 0 \|/);
-  assert.match(md[3], /^\| x \| 75 \| 50 \| 57\.5 \| 2 \| 13\.5 \(×1\.50\) \| n\/a \|$/);
+  assert.match(md[3], /^\| x \| 75 \| 50 \| 57\.5 \| 2 \| 13\.5 \(×1\.50\) \| 13\.5 \(×1\.50\) \| n\/a \|$/);
 });
 
 test('the prompt sample is seeded: same seed, same prompts; another seed, another order', () => {
@@ -80,7 +102,7 @@ test('the prompt sample is seeded: same seed, same prompts; another seed, anothe
 });
 
 test('the grid names each method once and puts DiffMean on all blocks and on the upper half', () => {
-  const m = studyMethods({ nLayer: 18, addStrengths: [2], subtractStrength: 1, scaleFactors: [3], diffMeanStrengths: [0.1], diffMeanUpperStrengths: [0.1] });
+  const m = studyMethods({ nLayer: 18, addStrengths: [2], arithmetic: [{ alpha: 2, beta: 1 }], scaleFactors: [3], diffMeanStrengths: [0.1], diffMeanUpperStrengths: [0.1] });
   assert.equal(new Set(m.map((x) => x.name)).size, m.length);
   assert.deepEqual(upperBlocks(18), { from: 9, to: 17 });
   const dm = m.filter((x) => x.name.startsWith('diffmean')).map((x) => x.request!('fr', 'en'));
