@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActivationRecorder, type LlamaEngine } from '../src/engine/index.ts';
 import { fetchModel } from '../src/pipeline/models/fetchModel.ts';
+import { batchSizeFor } from '../src/pipeline/EngineSession.ts';
 import { lapeCacheDir } from '../src/pipeline/cacheDir.ts';
 import { catalogueModel } from '../src/protocol/modelCatalogue.ts';
 import { readUdhrText } from '../src/corpus/udhrCorpus.ts';
@@ -19,7 +20,9 @@ export const GEMMA = 'gemma-3-270m';
 export interface GemmaFigures {
   model: string;
   file: string;
+  /** Tokens per llama_decode call (EngineSession's batchSizeFor). */
   batch: number;
+  /** Rounds; each evaluates one 512-token sequence per kind of pass. */
   batches: number;
   /** tok/s of a plain forward with every position's output (the output head included), no callback. */
   plainAllOutputsTokensPerSecond: number;
@@ -96,10 +99,12 @@ interface Throughput {
 async function throughput(engine: LlamaEngine, file: string, reps: number, log: (s: string) => void): Promise<Throughput> {
   const model = await engine.loadModel(file);
   try {
-    const batch = 512; // DEFAULT_SEQUENCE_LENGTH: detection's and perplexity's batch
-    const ctx = model.createContext({ contextSize: batch, batchSize: batch });
+    // One detection sequence (DEFAULT_SEQUENCE_LENGTH), in the batches EngineSession gives this model.
+    const seq = 512;
+    const batch = batchSizeFor(model.facts.nVocab, seq);
+    const ctx = model.createContext({ contextSize: seq, batchSize: batch });
     const tokenize = (t: string) => model.tokenize(t, { addSpecial: false });
-    const tokens = await textTokens(tokenize, batch);
+    const tokens = await textTokens(tokenize, seq);
     const document = await documentOf(tokenize, 500);
     const documentTokens = tokenize(document).length;
     const promptTokens = tokenize(completionRequest({ model: GEMMA, prefix: document, suffix: '' }).prompt).length;
@@ -147,10 +152,10 @@ async function throughput(engine: LlamaEngine, file: string, reps: number, log: 
       sums.wasm += w;
       sums.none += n;
       sums.ppl += s;
-      log(`  ${GEMMA}: round ${r + 1}/${reps}: plain ${(batch / p).toFixed(1)} tok/s, detection ${(batch / w).toFixed(1)} (x${(p / w).toFixed(2)}), early-stopped uncounted ${(batch / n).toFixed(1)} (captureRatio ${(n / w).toFixed(3)}), perplexity ${(batch / s).toFixed(1)} (pplRatio ${(p / s).toFixed(3)})`);
+      log(`  ${GEMMA}: round ${r + 1}/${reps}: plain ${(seq / p).toFixed(1)} tok/s, detection ${(seq / w).toFixed(1)} (x${(p / w).toFixed(2)}), early-stopped uncounted ${(seq / n).toFixed(1)} (captureRatio ${(n / w).toFixed(3)}), perplexity ${(seq / s).toFixed(1)} (pplRatio ${(p / s).toFixed(3)})`);
     }
     d.kernelKind = 'wasm';
-    const total = batch * reps;
+    const total = seq * reps;
     return {
       document,
       documentTokens,
@@ -187,7 +192,7 @@ export async function gemmaBench(engine: LlamaEngine, quick: boolean, log: (s: s
   const budget = 1024;
   const heldOut = 512;
   const outDir = join('.cache', 'bench', 'gemma-results');
-  log(`  ${GEMMA}: peak RSS of detection (${languages.join(', ')} x ${budget} tokens, 512-token batches), child process`);
+  log(`  ${GEMMA}: peak RSS of detection (${languages.join(', ')} x ${budget} tokens, 512-token sequences), child process`);
   const det = child('bench/gemmaDetectChild.ts', file, outDir, languages.join(','), String(budget), String(heldOut));
   log(`  ${GEMMA}: peak RSS of the perplexity matrix (${languages.length} x ${heldOut} held-out tokens), child process`);
   const ppl = child('bench/gemmaPplChild.ts', file, outDir);

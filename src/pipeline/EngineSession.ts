@@ -40,7 +40,7 @@ export class EngineSession {
   async getContext(options: ModelOptions, minContext: number, signal?: AbortSignal, onProgress?: (p: PipelineProgress) => void): Promise<EngineContext> {
     const model = await this.getModel(options, signal, onProgress);
     const size = Math.max(minContext, options.contextSize ?? 0);
-    const batch = Math.min(512, size);
+    const batch = batchSizeFor(model.facts.nVocab, size);
     const key = `${this.modelKey}|${size}|${batch}|${options.threads ?? 0}`;
     if (this.context && this.contextKey === key) return this.context;
     this.context?.dispose();
@@ -61,4 +61,19 @@ export class EngineSession {
     this.engine?.dispose();
     this.engine = undefined;
   }
+}
+
+/** Bytes of logits one batch may hold: the output buffer and the graph's output tensor are batch x vocabulary floats each. */
+export const LOGITS_BUDGET_BYTES = 128 * 2 ** 20;
+
+/**
+ * Tokens per llama_decode call: at most 512, and few enough that a batch's logits stay within
+ * LOGITS_BUDGET_BYTES. With Gemma's 262,144-word vocabulary a 512-token batch needs 512 MiB
+ * for the logits alone, allocated twice over (the output buffer and the compute graph), so
+ * Gemma gets 128-token batches; a 32k-vocabulary model keeps 512. Sequences longer than a
+ * batch are evaluated in several calls on the same KV cache, which gives the same numbers.
+ */
+export function batchSizeFor(nVocab: number, contextSize: number): number {
+  const byVocab = nVocab > 0 ? Math.floor(LOGITS_BUDGET_BYTES / (4 * nVocab) / 32) * 32 : 512;
+  return Math.min(contextSize, Math.max(32, Math.min(512, byVocab)));
 }
