@@ -80,14 +80,14 @@ export function registerDetectCommand(context: vscode.ExtensionContext, deps: { 
     if (!corpus) return;
     const budget = await pickBudget();
     if (budget === undefined) return;
-    const { perplexity } = config.detection();
+    const { perplexity, residualMeans } = config.detection();
     const { dir: root, origin } = folders.root();
     try {
       const { outDir, view } = await runWithProgress(`Detecting language neurons (${model.label})`, async (hooks) => {
         const info = await model.load(hooks);
         // The same folder name `lape detect` uses: 'demo' for the demo model, else the file's stem.
         const outDir = resultsDirFor(root, options.model === 'demo' ? 'demo' : info.fileName);
-        const view = await client.request(DetectRequest, { ...options, languages, corpus, budget, outDir, perplexity }, { ...hooks, label: 'Detecting language neurons' });
+        const view = await client.request(DetectRequest, { ...options, languages, corpus, budget, outDir, perplexity, residualMeans }, { ...hooks, label: 'Detecting language neurons' });
         return { outDir, view };
       }, { weights: perplexity ? { detect: 70, perplexity: 30 } : { detect: 100 } });
       folders.store.set(outDir, view, origin);

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GenerateRequest, GenerateResult } from '../protocol/pipelineTypes.ts';
 import type { EngineSession } from './EngineSession.ts';
 import { readResults } from './resultsFolder.ts';
@@ -5,7 +7,8 @@ import { steeringEdits } from './steeringEdits.ts';
 import { PipelineError } from './PipelineError.ts';
 import { diffMeanResidualEdits, readResidualMeans } from './residualMeans.ts';
 import type { EngineModel, Hooks, HookPositions, ResidualEdit } from '../engine/index.ts';
-import { methodSpec, type SteeringSpec } from '../protocol/steering.ts';
+import { methodSpec, resolveSteeringMethod, type ConcreteSteeringMethod, type SteeringSpec } from '../protocol/steering.ts';
+import { RESIDUAL_MEANS_FILE } from '../protocol/results.ts';
 
 /** prefix + suffix in the model's FIM layout where it has FIM tokens; else the prefix alone. */
 function promptTokens(model: EngineModel, prefix: string, suffix: string | undefined): Int32Array {
@@ -22,7 +25,7 @@ function promptTokens(model: EngineModel, prefix: string, suffix: string | undef
  * Neuron edits come from the results folder's neuron sets; a DiffMean part from its
  * residual means.
  */
-function steeringHooks(req: GenerateRequest, model: EngineModel): { hooks?: Hooks; positions: HookPositions } {
+function steeringHooks(req: GenerateRequest, model: EngineModel): { hooks?: Hooks; positions: HookPositions; method?: ConcreteSteeringMethod } {
   if (req.force && req.steering) throw new PipelineError('bad-argument', 'Give either a language to force (--force) or a steering set, not both.');
   if (!req.force && !req.steering) return { positions: 'all' };
   if (!req.resultsDir) throw new PipelineError('bad-argument', 'Steering needs a results folder (--results DIR) with detected neurons.');
@@ -33,8 +36,9 @@ function steeringHooks(req: GenerateRequest, model: EngineModel): { hooks?: Hook
   if (req.force && !neurons.languages.includes(req.force)) {
     throw new PipelineError('bad-argument', `"${req.force}" is not among the detected languages (${neurons.languages.join(', ')}).`);
   }
-  const spec: SteeringSpec = req.force
-    ? methodSpec(req.method ?? 'force-neurons', neurons.languages, req.force, { force: req.forceOptions, diffMean: req.diffMeanOptions })
+  const method = req.force ? resolveSteeringMethod(req.method, existsSync(join(req.resultsDir, RESIDUAL_MEANS_FILE))) : undefined;
+  const spec: SteeringSpec = method
+    ? methodSpec(method, neurons.languages, req.force!, { force: req.forceOptions, diffMean: req.diffMeanOptions })
     : req.steering!;
   const edits = steeringEdits(neurons, spec);
   let residualEdits: ResidualEdit[] = [];
@@ -46,14 +50,14 @@ function steeringHooks(req: GenerateRequest, model: EngineModel): { hooks?: Hook
     residualEdits = diffMeanResidualEdits(means, spec.diffMean);
   }
   const hooks = edits.length || residualEdits.length ? { edits, residualEdits } : undefined;
-  return { hooks, positions: spec.positions ?? 'all' };
+  return { hooks, positions: spec.positions ?? 'all', method };
 }
 
 /** Continues a prompt, steered by a results folder's neurons or residual means when asked. */
 export async function runGenerate(session: EngineSession, req: GenerateRequest): Promise<GenerateResult> {
   const { signal } = req;
   const model = await session.getModel(req, signal);
-  const { hooks, positions } = steeringHooks(req, model);
+  const { hooks, positions, method } = steeringHooks(req, model);
   const prompt = promptTokens(model, req.prompt, req.suffix);
   const maxTokens = req.maxTokens ?? 64;
   // Rounded up as llama.cpp pads n_ctx anyway, so that a prompt growing by a token per
@@ -81,7 +85,7 @@ export async function runGenerate(session: EngineSession, req: GenerateRequest):
   for (;;) {
     const r = await it.next();
     promptTokensEvaluated ??= ctx.decodedTokens - decodedBefore;
-    if (r.done) return { text, stopReason: r.value, tokens, promptTokensEvaluated };
+    if (r.done) return { text, stopReason: r.value, tokens, promptTokensEvaluated, ...(method ? { method } : {}) };
     text += r.value.text;
     tokens++;
     req.onText?.(r.value.text);

@@ -137,13 +137,24 @@ export function diffMeanSpec(target: string, options: DiffMeanOptions = {}): Ste
   return { diffMean, positions: options.positions ?? 'all' };
 }
 
-/** The named ways `lape generate --force X --method M` steers. */
-export const STEERING_METHODS = ['force-neurons', 'diffmean'] as const;
+/**
+ * The named ways `lape generate --force X --method M` steers. 'auto', the default, is the
+ * steering study's winner where it can run: DiffMean when the results folder holds residual
+ * means (detect --residual-means), else the Force recipe over the language's neurons.
+ */
+export const STEERING_METHODS = ['auto', 'diffmean', 'force-neurons'] as const;
 export type SteeringMethod = (typeof STEERING_METHODS)[number];
+export type ConcreteSteeringMethod = Exclude<SteeringMethod, 'auto'>;
+
+/** The method a request runs: `method` itself, or what 'auto' (or none) stands for with these results. */
+export function resolveSteeringMethod(method: SteeringMethod | undefined, hasResidualMeans: boolean): ConcreteSteeringMethod {
+  if (method === undefined || method === 'auto') return hasResidualMeans ? 'diffmean' : 'force-neurons';
+  return method;
+}
 
 /** The spec a named method stands for. */
 export function methodSpec(
-  method: SteeringMethod,
+  method: ConcreteSteeringMethod,
   languages: readonly string[],
   target: string,
   options: { force?: ForceRecipeOptions; diffMean?: DiffMeanOptions } = {},

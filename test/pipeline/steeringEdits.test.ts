@@ -7,7 +7,7 @@ import type { NeuronEdit } from '../../src/engine/index.ts';
 import { PipelineError } from '../../src/pipeline/PipelineError.ts';
 import { steeringEdits } from '../../src/pipeline/steeringEdits.ts';
 import { RESULTS_VERSION, type NeuronSets } from '../../src/protocol/results.ts';
-import { DEFAULT_FORCE_RECIPE, forceLanguageSpec, methodSpec } from '../../src/protocol/steering.ts';
+import { DEFAULT_FORCE_RECIPE, forceLanguageSpec, methodSpec, resolveSteeringMethod } from '../../src/protocol/steering.ts';
 
 const LANGS = ['en', 'fr', 'es'];
 /** [language][layer]: neuron 2 of layer 0 is en and fr; neuron 6 of layer 2 is fr and es. */
@@ -128,6 +128,15 @@ test('positions and methods: the recipe carries its positions, and diffmean make
   assert.deepEqual(dm, { diffMean: { language: 'fr', strength: 4, layers: { from: 1, to: 2 } }, positions: 'all' });
   assert.deepEqual(steeringEdits(sets(), dm), []);
   assert.deepEqual(methodSpec('force-neurons', LANGS, 'fr'), forceLanguageSpec(LANGS, 'fr'));
+});
+
+test("'auto' (or no method) is DiffMean with residual means and the neurons without; a named method is kept", () => {
+  assert.equal(resolveSteeringMethod('auto', true), 'diffmean');
+  assert.equal(resolveSteeringMethod(undefined, true), 'diffmean');
+  assert.equal(resolveSteeringMethod('auto', false), 'force-neurons');
+  assert.equal(resolveSteeringMethod('force-neurons', true), 'force-neurons');
+  // A named DiffMean without means stays DiffMean: runGenerate then names the missing file.
+  assert.equal(resolveSteeringMethod('diffmean', false), 'diffmean');
 });
 
 test('an unknown language is an error that lists the detected ones', () => {

@@ -37,6 +37,8 @@ export async function demoCommand(pipeline: Pipeline, argv: string[], signal: Ab
     sequenceLength: settings.sequenceLength,
     outDir,
     perplexity: true,
+    // DiffMean steering, the 'auto' method's first choice, needs them.
+    residualMeans: true,
     signal,
     onProgress,
   });
@@ -50,7 +52,8 @@ export async function demoCommand(pipeline: Pipeline, argv: string[], signal: Ab
     samples.push({ setting, text: r.text });
   };
   await run('no change', {});
-  await run(`force ${target}`, { force: target });
+  await run(`force ${target} (DiffMean)`, { force: target, method: 'diffmean' });
+  await run(`force ${target} (neurons)`, { force: target, method: 'force-neurons' });
   await run('en deactivated', { steering: { deactivate: ['en'] } });
   endProgress();
   const seconds = Math.round((Date.now() - started) / 1000);
