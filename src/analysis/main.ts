@@ -3,8 +3,13 @@
 import { createAnalysisBackend } from './createAnalysisBackend.ts';
 import { startAnalysisProcess } from './startAnalysisProcess.ts';
 
-startAnalysisProcess(createAnalysisBackend(async () => {
+const server = startAnalysisProcess(createAnalysisBackend(async () => {
   const { createPipeline } = await import('../pipeline/index.ts');
-  // Results folders made from the editor carry report.html too, like the CLI's.
-  return createPipeline({ writeReport: async (outDir, view) => (await import('../report/writeReport.ts')).writeReport(outDir, view) });
+  return createPipeline({
+    // Results folders made from the editor carry report.html too, like the CLI's.
+    writeReport: async (outDir, view) => (await import('../report/writeReport.ts')).writeReport(outDir, view),
+    // LAPE_GPU (the languageNeurons.gpu setting) chooses the build. A GPU build that failed its
+    // self-test is logged to the extension's output channel; ModelInfo carries it too.
+    onWarning: (message) => server.log('warn', message),
+  });
 }));

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { GPU_SETTINGS, isGpuSetting, type GpuSetting } from '../protocol/gpuSetting.ts';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -55,4 +56,30 @@ export function shardArg(value: unknown): { index: number; count: number } | und
   const m = /^(\d+)\/(\d+)$/.exec(String(value));
   if (!m || Number(m[1]) >= Number(m[2])) throw new UsageError(`--shard must be i/n with 0 <= i < n (e.g. 0/4), got "${String(value)}".`);
   return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+/**
+ * Takes `--gpu X` (or `--gpu=X`) out of a command's arguments: the engine is one per
+ * process and is chosen before the command runs. Left out, LAPE_GPU decides.
+ */
+export function takeGpuOption(argv: string[]): { gpu?: GpuSetting; rest: string[] } {
+  const rest: string[] = [];
+  let gpu: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === '--gpu' || a.startsWith('--gpu=')) {
+      gpu = a === '--gpu' ? argv[++i] : a.slice('--gpu='.length);
+      if (gpu === undefined || gpu.startsWith('-')) throw new UsageError(`--gpu needs a value: ${GPU_SETTINGS.join(', ')}.`);
+      continue;
+    }
+    rest.push(a);
+  }
+  if (gpu === undefined) return { rest };
+  const value = gpu.trim().toLowerCase();
+  if (!isGpuSetting(value)) throw new UsageError(`--gpu must be one of ${GPU_SETTINGS.join(', ')}, got "${gpu}".`);
+  return { gpu: value, rest };
 }

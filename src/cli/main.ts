@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { createPipeline } from '../pipeline/index.ts';
 import type { Pipeline } from '../pipeline/types.ts';
-import { UsageError } from './cliArgs.ts';
+import { takeGpuOption, UsageError } from './cliArgs.ts';
 import { detectCommand, detectHelp } from './commands/detect.ts';
 import { identifyCommand, identifyHelp } from './commands/identify.ts';
 import { pplCommand, pplHelp } from './commands/ppl.ts';
@@ -13,6 +13,7 @@ import { generateCommand, generateHelp } from './commands/generate.ts';
 import { demoCommand, demoHelp } from './commands/demo.ts';
 import { fetchCommand, fetchHelp } from './commands/fetch.ts';
 import { writeReport } from '../report/writeReport.ts';
+import { printWarning } from './output.ts';
 
 type Run = (pipeline: Pipeline, argv: string[], signal: AbortSignal) => Promise<void>;
 
@@ -29,12 +30,20 @@ const COMMANDS: Record<string, { run: Run; help: string }> = {
   fetch: { run: fetchCommand, help: fetchHelp },
 };
 
+/** The commands that run a model, and so take --gpu. */
+const MODEL_COMMANDS = new Set(['detect', 'ppl', 'info', 'generate', 'demo']);
+
+const GPU_HELP = `
+  --gpu auto|cuda|vulkan|metal|cpu  the llama.cpp build (default: $LAPE_GPU, else auto). auto tests a
+  GPU build in a child process first and runs on the CPU, with a warning, when it fails.`;
+
 const USAGE = `lape: language-specific neurons (LAPE) of GGUF models
 
 Commands:
 ${Object.values(COMMANDS).map((c) => `  ${c.help.split('\n')[0]}`).join('\n')}
 
-Run \`lape COMMAND --help\` for details. Every command takes --json for machine-readable output.`;
+Run \`lape COMMAND --help\` for details. Every command takes --json for machine-readable output;
+${[...MODEL_COMMANDS].join(', ')} also take --gpu auto|cuda|vulkan|metal|cpu.`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -48,8 +57,16 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command.help);
+    console.log(MODEL_COMMANDS.has(name) ? `${command.help}${GPU_HELP}` : command.help);
     return 0;
+  }
+  let args: ReturnType<typeof takeGpuOption>;
+  try {
+    // Other commands load no model; for them --gpu stays in and is refused as unknown.
+    args = MODEL_COMMANDS.has(name) ? takeGpuOption(rest) : { rest };
+  } catch (err) {
+    console.error(`lape ${name}: ${(err as Error).message}`);
+    return 2;
   }
   const controller = new AbortController();
   const onSigint = () => {
@@ -60,9 +77,10 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   // Results folders carry report.html; from a source checkout without a built webview the
   // pipeline notes its absence instead of failing the run.
-  const pipeline = createPipeline({ writeReport });
+  // The engine's own warnings (a GPU build that failed its self-test) are printed once, also with --json.
+  const pipeline = createPipeline({ writeReport, gpu: args.gpu, onWarning: printWarning });
   try {
-    await command.run(pipeline, rest, controller.signal);
+    await command.run(pipeline, args.rest, controller.signal);
     return 0;
   } catch (err) {
     const e = err as Error & { code?: string };

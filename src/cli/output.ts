@@ -22,7 +22,7 @@ export function progressPrinter(quiet = false, warnings = true): (p: PipelinePro
   const tty = process.stderr.isTTY;
   return (p) => {
     if (p.warning) {
-      if (warnings) process.stderr.write(`${tty ? '\r\x1b[2K' : ''}warning: ${p.message}\n`);
+      if (warnings) printWarning(p.message);
       return;
     }
     if (quiet) return;
@@ -36,6 +36,11 @@ export function progressPrinter(quiet = false, warnings = true): (p: PipelinePro
     if (tty) process.stderr.write(`\r\x1b[2K${text.slice(0, (process.stderr.columns ?? 120) - 1)}`);
     else process.stderr.write(`${text}\n`);
   };
+}
+
+/** A warning on a line of its own on stderr, over a progress line that is being updated. */
+export function printWarning(message: string): void {
+  process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[2K' : ''}warning: ${message}\n`);
 }
 
 export function endProgress(): void {

@@ -6,7 +6,10 @@ import { readModelFacts } from './modelFacts.ts';
 import { EngineModel } from './EngineModel.ts';
 
 export interface LlamaEngineOptions {
-  /** Which node-llama-cpp build to use; 'auto' picks as its getLlama() does. */
+  /**
+   * Which node-llama-cpp build to use; 'auto' picks as its getLlama() does, trusting a GPU
+   * build only after its self-test. Left out, LAPE_GPU decides (unset: 'auto').
+   */
   gpu?: GpuChoice;
 }
 
@@ -25,12 +28,25 @@ export class LlamaEngine {
   private constructor(private readonly libs: LoadedLibraries) {}
 
   static async create(options: LlamaEngineOptions = {}): Promise<LlamaEngine> {
-    return new LlamaEngine(await loadLibraries(options.gpu ?? 'auto'));
+    return new LlamaEngine(await loadLibraries(options.gpu));
+  }
+
+  /**
+   * An engine on libraries this process opened itself, with no choice and no self-test: for
+   * the self-test's own child (native/gpuCheckMain.ts). Everything else uses create().
+   */
+  static fromLibraries(libs: LoadedLibraries): LlamaEngine {
+    return new LlamaEngine(libs);
   }
 
   /** 'cuda' | 'vulkan' | 'metal' | false (CPU), as node-llama-cpp names its builds. */
   get gpu(): LoadedLibraries['gpu'] {
     return this.libs.gpu;
+  }
+
+  /** Set when 'auto' passed over a GPU build whose self-test failed; gpuFallbackMessage() says it to people. */
+  get gpuFallback(): LoadedLibraries['gpuFallback'] {
+    return this.libs.gpuFallback;
   }
 
   get devices(): LoadedLibraries['devices'] {

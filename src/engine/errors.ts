@@ -9,6 +9,7 @@ export type EngineErrorCode =
   | 'context-failed'
   | 'layout-mismatch'
   | 'no-binaries'
+  | 'gpu-failed'
   | 'neuron-out-of-range'
   | 'bad-argument'
   | 'decode-failed'

@@ -12,3 +12,5 @@ export { quantizeModel, type QuantType } from './quantizeModel.ts';
 export { readModelFacts, type ModelFacts } from './modelFacts.ts';
 export { SUPPORTED_ARCHITECTURES, type FfnAdapter } from './architectures.ts';
 export { readTensorFloat32 } from './readTensor.ts';
+export { gpuChoiceOf, type GpuChoice } from './native/gpuChoice.ts';
+export { gpuFallbackMessage, type GpuFallback } from './native/gpuFallback.ts';

@@ -14,7 +14,8 @@ export interface AnalysisClientOptions {
   modulePath: string;
   /** Node flags for the child, e.g. ['--import', 'tsx'] to run a TypeScript entry. Never inherited. */
   execArgv?: string[];
-  env?: Record<string, string | undefined>;
+  /** Added to the child's environment; a function is asked again at every start (settings may have changed). */
+  env?: Record<string, string | undefined> | (() => Record<string, string | undefined>);
   cwd?: string;
   restartPolicy?: RestartPolicy;
   readyTimeoutMs?: number;
@@ -191,7 +192,7 @@ export class AnalysisClient {
       execArgv: this.options.execArgv ?? [],
       cwd: this.options.cwd,
       // Inside VS Code process.execPath is Electron: make it behave as plain Node.
-      env: { ...process.env, ...this.options.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ...(typeof this.options.env === 'function' ? this.options.env() : this.options.env), ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     for (const stream of [child.stdout, child.stderr]) {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ModelOptions } from '../protocol/analysisProtocol.ts';
 import { PAPER_LANGUAGES } from '../protocol/paperLanguages.ts';
+import { GPU_SETTING_ENV, isGpuSetting, type GpuSetting } from '../protocol/gpuSetting.ts';
 import { STEERING_METHODS, type SteeringMethod } from '../protocol/steering.ts';
 import { settingTarget, trustedSetting } from './trustedSetting.ts';
 
@@ -69,6 +70,21 @@ export class LapeConfiguration implements vscode.Disposable {
   steeringMethod(): SteeringMethod {
     const value = this.config().get<string>('steeringMethod');
     return STEERING_METHODS.find((m) => m === value) ?? STEERING_METHODS[0];
+  }
+
+  /** The llama.cpp build for the analysis process; an unknown value counts as auto. */
+  gpu(): GpuSetting {
+    const value = this.config().get<string>('gpu');
+    return isGpuSetting(value) ? value : 'auto';
+  }
+
+  /**
+   * What the analysis process gets in its environment: LAPE_GPU, unless the setting is auto
+   * (then a LAPE_GPU that VS Code itself was started with still applies).
+   */
+  analysisEnv(): Record<string, string> {
+    const gpu = this.gpu();
+    return gpu === 'auto' ? {} : { [GPU_SETTING_ENV]: gpu };
   }
 
   resultsFolder(): string {

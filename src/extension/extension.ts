@@ -9,6 +9,7 @@ import { NeuronExplorer } from './NeuronExplorer.ts';
 import { registerAnalysisClient } from './registerAnalysisClient.ts';
 import { registerDebugState } from './registerDebugState.ts';
 import { registerEventLoopLag } from './registerEventLoopLag.ts';
+import { registerGpuSetting } from './registerGpuSetting.ts';
 import { registerResultsCommands } from './resultsCommands.ts';
 import { ResultsFolders } from './ResultsFolders.ts';
 import { registerSteeringCommands } from './steeringCommands.ts';
@@ -23,7 +24,7 @@ let analysis: AnalysisClient | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('Language Neurons');
   const config = new LapeConfiguration();
-  const client = registerAnalysisClient(context, output);
+  const client = registerAnalysisClient(context, output, () => config.analysisEnv());
   analysis = client;
   const model = new ModelState(client, () => config.modelOptions());
   const steering = new SteeringStore(context.workspaceState);
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerSteeringEditorCommands(context, { client, model, results: folders.store, steering });
   registerCompletions(context, { client, model, results: folders.store, steering, config });
   registerEventLoopLag(context, client, output);
+  registerGpuSetting(context, { client, model, output });
   registerDebugState(context, { client, model, results: folders.store, steering });
 
   const explorer = new NeuronExplorer({ results: folders.store, steering, modelState: model });

@@ -3,13 +3,15 @@ import { AnalysisClient } from './AnalysisClient.ts';
 
 /**
  * The vscode side of AnalysisClient: the child's output goes to the "Language Neurons"
- * channel, giving up after repeated crashes is said aloud with a Restart button, and the
- * restart, output and debug (pid) commands are registered.
+ * channel, `env` (asked at every start) is added to its environment, giving up after
+ * repeated crashes is said aloud with a Restart button, and the restart, output and debug
+ * (pid) commands are registered.
  */
-export function registerAnalysisClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): AnalysisClient {
+export function registerAnalysisClient(context: vscode.ExtensionContext, output: vscode.OutputChannel, env?: () => Record<string, string | undefined>): AnalysisClient {
   const client = new AnalysisClient({
     modulePath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'analysis.js').fsPath,
     cwd: context.extensionUri.fsPath,
+    env,
   });
   const restart = async (): Promise<void> => {
     try {

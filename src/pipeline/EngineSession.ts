@@ -1,6 +1,14 @@
-import { LlamaEngine, type EngineContext, type EngineModel } from '../engine/index.ts';
+import { LlamaEngine, gpuChoiceOf, gpuFallbackMessage, type EngineContext, type EngineModel } from '../engine/index.ts';
+import type { GpuSetting } from '../protocol/gpuSetting.ts';
 import type { ModelOptions, PipelineProgress } from '../protocol/pipelineTypes.ts';
 import { resolveModel } from './demoModel.ts';
+
+export interface EngineSessionOptions {
+  /** The llama.cpp build; left out, LAPE_GPU decides (unset: auto). */
+  gpu?: GpuSetting;
+  /** Told once, when the engine starts on another build than the GPU one it tried (a failed GPU self-test). */
+  onWarning?: (message: string) => void;
+}
 
 /**
  * Keeps one engine, one loaded model and one context per process, so that a second
@@ -13,8 +21,14 @@ export class EngineSession {
   private context?: EngineContext;
   private contextKey = '';
 
+  constructor(private readonly options: EngineSessionOptions = {}) {}
+
   async getEngine(): Promise<LlamaEngine> {
-    this.engine ??= await LlamaEngine.create();
+    if (!this.engine) {
+      const { gpu, onWarning } = this.options;
+      this.engine = await LlamaEngine.create({ gpu: gpu === undefined ? undefined : gpuChoiceOf(gpu) });
+      if (this.engine.gpuFallback) onWarning?.(gpuFallbackMessage(this.engine.gpuFallback, this.engine.gpu));
+    }
     return this.engine;
   }
 

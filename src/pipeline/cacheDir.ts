@@ -1,11 +1,3 @@
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-
-/**
- * Where fetched models and corpora live: `$LAPE_CACHE_DIR`, else `~/.cache/lape`. Outside
- * the workspace and the repository, so weights are never committed by accident.
- */
-export function lapeCacheDir(): string {
-  const fromEnv = process.env.LAPE_CACHE_DIR;
-  return fromEnv !== undefined && fromEnv !== '' ? resolve(fromEnv) : join(homedir(), '.cache', 'lape');
-}
+// The cache folder is decided once, in the engine, which keeps its GPU self-test verdicts
+// there too (the engine may not import the pipeline).
+export { lapeCacheDir } from '../engine/lapeCacheDir.ts';

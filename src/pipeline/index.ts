@@ -1,4 +1,4 @@
-import { readModelFacts } from '../engine/index.ts';
+import { gpuFallbackMessage, readModelFacts } from '../engine/index.ts';
 import { readStatsFile } from '../lape/formats/statsFile.ts';
 import { EngineSession } from './EngineSession.ts';
 import { resolveModel } from './demoModel.ts';
@@ -36,7 +36,7 @@ async function withResultsLock<T>(dir: string, command: string, work: () => Prom
 
 /** The pipeline over one engine session; the CLI and the analysis process each make one. */
 export function createPipeline(options: PipelineOptions = {}): Pipeline {
-  const session = new EngineSession();
+  const session = new EngineSession({ gpu: options.gpu, onWarning: options.onWarning });
   // Every operation that writes a results folder ends here, so the report follows the folder.
   const withReport = async (dir: string, view: ResultsView): Promise<ResultsView> => {
     if (options.writeReport) {
@@ -63,6 +63,7 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
         nVocab: facts.nVocab,
         contextLength: facts.contextLength,
         backend: engine.gpu || 'cpu',
+        ...(engine.gpuFallback ? { gpuFallback: { ...engine.gpuFallback, message: gpuFallbackMessage(engine.gpuFallback, engine.gpu) } } : {}),
       };
     },
     detect: (o) => {

@@ -1,5 +1,6 @@
 import type { IdentifyParams, ResultsView } from '../protocol/results.ts';
 import type { FetchedModel } from '../protocol/modelCatalogue.ts';
+import type { GpuSetting } from '../protocol/gpuSetting.ts';
 import type {
   DetectOptions, ExportFormat, GenerateRequest, GenerateResult, ModelInfo, ModelOptions, PipelineProgress,
 } from '../protocol/pipelineTypes.ts';
@@ -19,6 +20,14 @@ export interface PipelineOptions {
    * throws costs a note on stderr, never the run that made the results.
    */
   writeReport?: ReportWriter;
+  /** The llama.cpp build (the CLI's --gpu); left out, LAPE_GPU decides (unset: auto). */
+  gpu?: GpuSetting;
+  /**
+   * Warnings about the engine itself, once per process: today a GPU build that failed its
+   * self-test, so the engine runs on the CPU. The CLI prints them on stderr, the analysis
+   * process logs them.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /**

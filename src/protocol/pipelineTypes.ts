@@ -108,6 +108,15 @@ export interface ModelInfo {
   contextLength: number;
   /** The build in use: 'cuda' | 'vulkan' | 'metal' | 'cpu'. */
   backend: string;
+  /** Set when a GPU build failed its self-test and `backend` is what the engine fell back to. */
+  gpuFallback?: {
+    /** The build that failed: 'cuda' | 'vulkan' | 'metal'. */
+    tried: string;
+    /** llama.cpp's last error lines from the self-test, or how its process ended. */
+    reason: string;
+    /** The warning for people, with the fix. */
+    message: string;
+  };
 }
 
 export type ExportFormat = 'json' | 'csv' | 'pth' | 'lora' | 'control-vector';

@@ -24,6 +24,6 @@ export async function infoCommand(pipeline: Pipeline, argv: string[], signal: Ab
     ['n_ff (neurons per layer)', info.nFf],
     ['vocabulary', info.nVocab],
     ['context length', info.contextLength],
-    ['llama.cpp build', info.backend],
+    ['llama.cpp build', info.gpuFallback ? `${info.backend} (${info.gpuFallback.tried} failed its self-test)` : info.backend],
   ]));
 }
