@@ -174,7 +174,7 @@ async function main(): Promise<void> {
         `worst fluency ${best.worstFluencyRatio?.toFixed(2)}x unsteered. Acceptance (>= ${ACCEPTANCE.gainPoints} points for >= ${ACCEPTANCE.targets} of the 6 non-English languages, fluency within ${ACCEPTANCE.fluencyFactor}x): ${best.meetsAcceptance ? 'MET' : 'NOT met'}.`
       : `No method keeps fluency within ${ACCEPTANCE.fluencyFactor}x unsteered for every target: acceptance NOT met.`;
     const settings = {
-      model: model.facts.fileName, modelHeaderSha256: model.facts.headerSha256, results: resultsDir, corpus: view.summary.corpus?.hash ?? null,
+      model: model.facts.fileName, modelHeaderSha256: model.facts.headerSha256, modelContentSha256: model.facts.contentSha256, results: resultsDir, corpus: view.summary.corpus?.hash ?? null,
       prompts: { neutral: prompts.filter((p) => p.set === 'neutral').map((p) => p.text), mvicuna: prompts.filter((p) => p.set === 'mvicuna').map((p) => p.text), format: 'Q: {question}\\nA:', stop: QA_STOP },
       source: SOURCE, targets, maxTokens, temperature: 0, repeatPenalty: REPEAT_PENALTY, repeatLastN: 64, sideEffectTokensPerLanguage: sideTokens, grid: DEFAULT_GRID,
     };
