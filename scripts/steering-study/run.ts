@@ -183,7 +183,7 @@ async function main(): Promise<void> {
   const header: StudyHeader = {
     study: 'steering', seed, identifier: { name: 'franc', version: francVersion, among: languages },
     settings: {
-      model: model.facts.fileName, modelHeaderSha256: model.facts.headerSha256, results: resultsDir, corpus: view.summary.corpus?.hash ?? null,
+      model: model.facts.fileName, modelHeaderSha256: model.facts.headerSha256, modelContentSha256: model.facts.contentSha256, results: resultsDir, corpus: view.summary.corpus?.hash ?? null,
       build: (await session.getEngine()).gpu || 'cpu',
       prompts: { neutral: prompts.filter((p) => p.set === 'neutral').map((p) => p.text), mvicuna: prompts.filter((p) => p.set === 'mvicuna').map((p) => p.text), format: 'Q: {question}\\nA:', stop: [...QA_STOP] },
       source: SOURCE, targets, maxTokens, temperature: 0, repeatPenalty: REPEAT_PENALTY, repeatLastN: 64, sideEffectTokensPerLanguage: sideTokens, gridName, grid,

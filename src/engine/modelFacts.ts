@@ -1,10 +1,10 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createHash } from 'node:crypto';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import { EngineError, throwIfAborted } from './errors.ts';
 import { ffnAdapterFor, type FfnAdapter } from './architectures.ts';
 import { checkModelMetadata } from './checkModelMetadata.ts';
+import { hashModelFile } from './hashModelFile.ts';
 
 /** What the engine and the LAPE statistics need to know about a GGUF model. */
 export interface ModelFacts {
@@ -13,10 +13,16 @@ export interface ModelFacts {
   sizeBytes: number;
   /**
    * sha256 of the GGUF header (metadata and tensor infos) and of three 64 KiB samples of
-   * tensor data: a cheap identity for big files that still tells apart two models of the
-   * same shape (fine-tunes of one base have identical headers).
+   * tensor data (its first, middle and last bytes): the identity every results folder
+   * records. Weights that differ only elsewhere keep it (hashModelFile.ts).
    */
   headerSha256: string;
+  /**
+   * sha256 of the header and of 65 evenly spaced 64 KiB samples of the tensor data: the
+   * identity's second part, recorded beside headerSha256 since it existed and compared
+   * whenever both sides have it (hashModelFile.ts says what it catches and what not).
+   */
+  contentSha256: string;
   architecture: string;
   name?: string;
   nLayer: number;
@@ -85,12 +91,13 @@ export async function readModelFacts(path: string, signal?: AbortSignal): Promis
   const nLayer = Number(arch.block_count);
   const ffLen = arch.feed_forward_length;
   const nFf = Array.isArray(ffLen) ? ffLen.map(Number) : new Array<number>(nLayer).fill(Number(ffLen));
-  const headerSha256 = await hashIdentity(path, dataStart, size);
+  const { headerSha256, contentSha256 } = await hashModelFile(path, dataStart, size, signal);
   return {
     path,
     fileName: basename(path),
     sizeBytes: size,
     headerSha256,
+    contentSha256,
     architecture,
     name: general?.name,
     nLayer,
@@ -100,26 +107,4 @@ export async function readModelFacts(path: string, signal?: AbortSignal): Promis
     contextLength: Number(arch.context_length ?? 0),
     ffn,
   };
-}
-
-const SAMPLE = 64 * 1024;
-
-async function hashIdentity(path: string, headerLength: number, size: number): Promise<string> {
-  const fh = await open(path, 'r');
-  try {
-    const hash = createHash('sha256');
-    const header = Buffer.alloc(headerLength);
-    await fh.read(header, 0, headerLength, 0);
-    hash.update(header);
-    const dataLength = size - headerLength;
-    for (const at of [0, 0.5, 1]) {
-      const start = headerLength + Math.max(0, Math.floor((dataLength - SAMPLE) * at));
-      const buf = Buffer.alloc(Math.min(SAMPLE, dataLength));
-      await fh.read(buf, 0, buf.length, start);
-      hash.update(buf);
-    }
-    return hash.digest('hex');
-  } finally {
-    await fh.close();
-  }
 }

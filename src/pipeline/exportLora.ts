@@ -2,6 +2,7 @@ import { basename, join, resolve } from 'node:path';
 import { readModelFacts, readTensorFloat32 } from '../engine/index.ts';
 import { GgufWriter } from '../gguf/ggufWriter.ts';
 import { PipelineError } from './PipelineError.ts';
+import { checkSameModel } from './checkSameModel.ts';
 import { readResults } from './resultsFolder.ts';
 
 /**
@@ -20,9 +21,7 @@ export async function exportLora(resultsDir: string, language: string | undefine
   const li = summary.languages.indexOf(language);
   if (li < 0) throw new PipelineError('bad-argument', `"${language}" is not among the detected languages (${summary.languages.join(', ')}).`);
   const facts = await readModelFacts(modelPath);
-  if (facts.headerSha256 !== summary.model.headerSha256) {
-    throw new PipelineError('model-mismatch', `${resultsDir} was made with ${summary.model.fileName}, not ${facts.fileName}; the adapter must match the model it was detected on.`);
-  }
+  checkSameModel(resultsDir, summary.model, facts, `The adapter must match the model it was detected on: give that model with --model, or detect again with this one (lape detect --model ${facts.path} --out DIR).`);
   const w = new GgufWriter();
   w.setString('general.architecture', facts.architecture);
   w.setString('general.type', 'adapter');

@@ -9,6 +9,8 @@ import { writeJsonAtomic } from './resultsFolder.ts';
 /** Per-language mean residual streams, decoded: `means[language]` is [layer][n_embd] flattened. */
 export interface ResidualMeans {
   modelHeaderSha256: string;
+  /** Absent in files written before it existed. */
+  modelContentSha256?: string;
   languages: string[];
   nLayer: number;
   nEmbd: number;
@@ -26,6 +28,7 @@ export function writeResidualMeans(path: string, m: ResidualMeans): void {
   const file: ResidualMeansFile = {
     version: 1,
     modelHeaderSha256: m.modelHeaderSha256,
+    ...(m.modelContentSha256 === undefined ? {} : { modelContentSha256: m.modelContentSha256 }),
     languages: m.languages,
     nLayer: m.nLayer,
     nEmbd: m.nEmbd,
@@ -52,7 +55,8 @@ export function readResidualMeans(dir: string, path = residualMeansPath(dir)): R
   }
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   const means = f.languages.map((_, i) => all.slice(i * per, (i + 1) * per));
-  return { modelHeaderSha256: f.modelHeaderSha256, languages: f.languages, nLayer: f.nLayer, nEmbd: f.nEmbd, tokens: f.tokens, means };
+  const content = typeof f.modelContentSha256 === 'string' ? { modelContentSha256: f.modelContentSha256 } : {};
+  return { modelHeaderSha256: f.modelHeaderSha256, ...content, languages: f.languages, nLayer: f.nLayer, nEmbd: f.nEmbd, tokens: f.tokens, means };
 }
 
 /** The DiffMean direction of `target` after each block: its mean minus the mean over all languages (each weighs the same). */
@@ -98,10 +102,10 @@ export function residualPartialPath(outDir: string, partialDir: string, lang: st
 }
 
 /** One language's means from a recorder that saw its detection tokens. */
-export function residualMeansOf(rec: ResidualRecorder, lang: string, modelHeaderSha256: string): ResidualMeans {
+export function residualMeansOf(rec: ResidualRecorder, lang: string, model: { headerSha256: string; contentSha256: string }): ResidualMeans {
   const means = new Float32Array(rec.nLayer * rec.nEmbd);
   for (let layer = 0; layer < rec.nLayer; layer++) means.set(rec.mean(layer), layer * rec.nEmbd);
-  return { modelHeaderSha256, languages: [lang], nLayer: rec.nLayer, nEmbd: rec.nEmbd, tokens: [rec.tokensPerLayer[0]], means: [means] };
+  return { modelHeaderSha256: model.headerSha256, modelContentSha256: model.contentSha256, languages: [lang], nLayer: rec.nLayer, nEmbd: rec.nEmbd, tokens: [rec.tokensPerLayer[0]], means: [means] };
 }
 
 /** Reads the per-language partial files of `languages` and writes them as one residual-means.json. */

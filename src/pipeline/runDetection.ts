@@ -49,7 +49,7 @@ export async function runDetection(session: EngineSession, o: DetectOptions): Pr
     throw new PipelineError('bad-argument', `Shard ${shard.index}/${shard.count} is not valid: use i/n with 0 <= i < n.`);
   }
   const meta: StatsFileMeta = {
-    model: { fileName: model.facts.fileName, sizeBytes: model.facts.sizeBytes, headerSha256: model.facts.headerSha256 },
+    model: { fileName: model.facts.fileName, sizeBytes: model.facts.sizeBytes, headerSha256: model.facts.headerSha256, contentSha256: model.facts.contentSha256 },
     corpus: { name: corpus.label, sha256: corpus.hash },
     tokenBudget: budget,
     sequenceLength: seqLen,
@@ -155,7 +155,7 @@ async function detectLanguage(model: EngineModel, ctx: EngineContext, entry: Cor
     meta: run.meta,
     stats: { nLayer: model.nLayer, nFf: model.nFf, languages: [{ lang, tokens: rec.tokens, overZero: rec.overZero, sumAct: rec.sumAct }] },
   };
-  if (residual) writeResidualMeans(residualPartialPath(run.outDir, RESULT_FILES.partialDir, lang), residualMeansOf(residual, lang, model.facts.headerSha256));
+  if (residual) writeResidualMeans(residualPartialPath(run.outDir, RESULT_FILES.partialDir, lang), residualMeansOf(residual, lang, model.facts));
   writeStatsFile(partialPath(run.outDir, lang, run.shard), file);
   return { file, tokens: { detect: rec.tokens, evaluation: seqs.evalTokens } };
 }

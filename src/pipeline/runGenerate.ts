@@ -5,7 +5,8 @@ import type { EngineSession } from './EngineSession.ts';
 import { readResults } from './resultsFolder.ts';
 import { steeringEdits } from './steeringEdits.ts';
 import { PipelineError } from './PipelineError.ts';
-import { diffMeanResidualEdits, readResidualMeans } from './residualMeans.ts';
+import { checkSameModel } from './checkSameModel.ts';
+import { diffMeanResidualEdits, readResidualMeans, residualMeansPath } from './residualMeans.ts';
 import type { EngineModel, Hooks, HookPositions, ResidualEdit } from '../engine/index.ts';
 import { methodSpec, resolveSteeringMethod, type ConcreteSteeringMethod, type SteeringSpec } from '../protocol/steering.ts';
 import { RESIDUAL_MEANS_FILE } from '../protocol/results.ts';
@@ -30,9 +31,7 @@ function steeringHooks(req: GenerateRequest, model: EngineModel): { hooks?: Hook
   if (!req.force && !req.steering) return { positions: 'all' };
   if (!req.resultsDir) throw new PipelineError('bad-argument', 'Steering needs a results folder (--results DIR) with detected neurons.');
   const { summary, neurons } = readResults(req.resultsDir);
-  if (summary.model.headerSha256 !== model.facts.headerSha256) {
-    throw new PipelineError('model-mismatch', `${req.resultsDir} was made with ${summary.model.fileName}, not ${model.facts.fileName}.`);
-  }
+  checkSameModel(req.resultsDir, summary.model, model.facts);
   if (req.force && !neurons.languages.includes(req.force)) {
     throw new PipelineError('bad-argument', `"${req.force}" is not among the detected languages (${neurons.languages.join(', ')}).`);
   }
@@ -44,9 +43,12 @@ function steeringHooks(req: GenerateRequest, model: EngineModel): { hooks?: Hook
   let residualEdits: ResidualEdit[] = [];
   if (spec.diffMean) {
     const means = readResidualMeans(req.resultsDir);
-    if (means.modelHeaderSha256 !== model.facts.headerSha256) {
-      throw new PipelineError('model-mismatch', `${req.resultsDir}'s residual means were made with another model than ${model.facts.fileName}. Run detection again with --residual-means.`);
-    }
+    checkSameModel(
+      residualMeansPath(req.resultsDir),
+      { headerSha256: means.modelHeaderSha256, contentSha256: means.modelContentSha256 },
+      model.facts,
+      `Run detection again with this model and --residual-means (lape detect --model ${model.facts.path} --residual-means --out DIR).`,
+    );
     residualEdits = diffMeanResidualEdits(means, spec.diffMean);
   }
   const hooks = edits.length || residualEdits.length ? { edits, residualEdits } : undefined;

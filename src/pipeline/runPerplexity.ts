@@ -2,6 +2,7 @@ import type { NeuronEdit } from '../engine/index.ts';
 import type { PerplexityResults, ResultsView } from '../protocol/results.ts';
 import type { EngineSession } from './EngineSession.ts';
 import { PipelineError } from './PipelineError.ts';
+import { checkSameModel } from './checkSameModel.ts';
 import { ProgressMeter } from './ProgressMeter.ts';
 import { pplMatrices } from './resultsBuilder.ts';
 import { readEvalTokens, readResults, writeResults } from './resultsFolder.ts';
@@ -24,9 +25,7 @@ export async function runPerplexity(
   const view = readResults(resultsDir);
   const { summary, neurons } = view;
   const model = await session.getModel(options, signal, onProgress);
-  if (model.facts.headerSha256 !== summary.model.headerSha256 || model.facts.sizeBytes !== summary.model.sizeBytes) {
-    throw new PipelineError('model-mismatch', `${resultsDir} was made with ${summary.model.fileName}, not ${model.facts.fileName}. Choose that model, or detect again with this one.`);
-  }
+  checkSameModel(resultsDir, summary.model, model.facts);
   const ctx = await session.getContext(options, summary.sequenceLength, signal, onProgress);
   const langs = summary.languages;
   const evalSets = langs.map((l) => readEvalTokens(resultsDir, l).sequences);

@@ -18,7 +18,14 @@ export interface ModelIdentity {
   name?: string;
   fileName: string;
   sizeBytes: number;
+  /** sha256 of the GGUF header and of its first, middle and last 64 KiB of tensor data. */
   headerSha256: string;
+  /**
+   * sha256 of the GGUF header and of 65 evenly spaced 64 KiB samples of tensor data, which
+   * tells apart other weights saved under the same header. Absent in folders written before
+   * it existed: those are matched on size and headerSha256 alone.
+   */
+  contentSha256?: string;
   architecture: string;
   nLayer: number;
   nFf: number;
@@ -117,6 +124,8 @@ export interface ResidualMeansFile {
   version: 1;
   /** headerSha256 of the model they were computed on. */
   modelHeaderSha256: string;
+  /** contentSha256 of that model; absent in files written before it existed. */
+  modelContentSha256?: string;
   languages: string[];
   nLayer: number;
   nEmbd: number;

@@ -128,3 +128,23 @@ test('an edited header is refused (the token count changes identification), and 
   old.set(new TextEncoder().encode(json), 16);
   assert.deepEqual(decodeStatsFile(old, 'old.lapestats').meta.tokenBudget, 50_000);
 });
+
+test('the content hash is compared when both identities have one, and an identity from before it is matched on size and header', () => {
+  const withContent: ModelIdentity = { ...MODEL, contentSha256: '12'.repeat(32) };
+  const bytes = encodeStatsFile(sample(11, withContent));
+  assert.deepEqual(decodeStatsFile(bytes, 'new.lapestats').meta.model, withContent, 'written and read back');
+  assert.doesNotThrow(() => decodeStatsFile(bytes, 'new.lapestats', { expectedModel: withContent }));
+  // Same size and header, other tensor data: refused, and the message shows both content hashes.
+  const otherWeights: ModelIdentity = { ...MODEL, fileName: 'retuned.gguf', contentSha256: '34'.repeat(32) };
+  assert.throws(
+    () => decodeStatsFile(bytes, 'new.lapestats', { expectedModel: otherWeights }),
+    isErr('model-mismatch', /computed on tiny\.gguf \(.*content sha256 121212121212….*not on retuned\.gguf \(.*content sha256 343434343434…/),
+  );
+  assert.throws(() => mergeStatsFiles([sample(12, withContent), sample(13, otherWeights)], ['a', 'b.lapestats']), isErr('model-mismatch', /b\.lapestats/));
+  // Statistics from before the content hash (MODEL has none) against a model that has one, and the other way round.
+  assert.doesNotThrow(() => decodeStatsFile(encodeStatsFile(sample(14)), 'old.lapestats', { expectedModel: withContent }));
+  assert.doesNotThrow(() => decodeStatsFile(bytes, 'new.lapestats', { expectedModel: MODEL }));
+  assert.equal(mergeStatsFiles([sample(15), sample(16, withContent)]).meta.shards, 2);
+  // Without a content hash on one side, the header still decides.
+  assert.throws(() => decodeStatsFile(bytes, 'new.lapestats', { expectedModel: { ...MODEL, headerSha256: '00'.repeat(32) } }), isErr('model-mismatch', /new\.lapestats/));
+});

@@ -21,7 +21,7 @@ export function fakeResults(facts: ModelFacts, languages: string[], sets: number
       version: RESULTS_VERSION,
       createdAt: new Date(0).toISOString(),
       tool: 'test',
-      model: { fileName: facts.fileName, sizeBytes: facts.sizeBytes, headerSha256: facts.headerSha256, architecture: facts.architecture, nLayer: facts.nLayer, nFf },
+      model: { fileName: facts.fileName, sizeBytes: facts.sizeBytes, headerSha256: facts.headerSha256, contentSha256: facts.contentSha256, architecture: facts.architecture, nLayer: facts.nLayer, nFf },
       corpus: { key: 'test', hash: 'test', label: 'test' },
       languages,
       tokens: Object.fromEntries(languages.map((l) => [l, { detect: 0, evaluation: 0 }])),

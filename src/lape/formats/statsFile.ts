@@ -16,11 +16,13 @@ import { isSequenceCoverage, type SequenceCoverage } from './sequenceCoverage.ts
 export const STATS_FILE_MAGIC = 'LAPESTAT';
 export const STATS_FILE_VERSION = 1;
 
-/** Which GGUF the statistics belong to: name for people, size and header hash for checks. */
+/** Which GGUF the statistics belong to: name for people, size and hashes for checks. */
 export interface ModelIdentity {
   fileName: string;
   sizeBytes: number;
   headerSha256: string;
+  /** Hash of the header and of samples across the tensor data; absent in files written before it existed. */
+  contentSha256?: string;
 }
 
 export interface CorpusIdentity {
@@ -169,12 +171,28 @@ function decode(bytes: Uint8Array, fileName: string, options: ReadStatsFileOptio
   return { meta: { model, corpus, tokenBudget, sequenceLength, shards, ...(coverage ? { coverage } : {}) }, stats };
 }
 
+/** What tells two identities apart, or undefined when they may be the same file. */
+export type ModelDifference = 'size' | 'header' | 'content';
+
+/**
+ * Size first, then the header hash, then the content hash when both identities have one:
+ * an identity recorded before contentSha256 existed is matched on the other two alone, as
+ * it was then.
+ */
+export function modelDifference(a: Omit<ModelIdentity, 'fileName'>, b: Omit<ModelIdentity, 'fileName'>): ModelDifference | undefined {
+  if (a.sizeBytes !== b.sizeBytes) return 'size';
+  if (a.headerSha256 !== b.headerSha256) return 'header';
+  if (a.contentSha256 !== undefined && b.contentSha256 !== undefined && a.contentSha256 !== b.contentSha256) return 'content';
+  return undefined;
+}
+
 export function sameModel(a: ModelIdentity, b: ModelIdentity): boolean {
-  return a.sizeBytes === b.sizeBytes && a.headerSha256 === b.headerSha256;
+  return modelDifference(a, b) === undefined;
 }
 
 export function describeModel(m: ModelIdentity): string {
-  return `${m.fileName} (${m.sizeBytes} bytes, header sha256 ${m.headerSha256.slice(0, 12)}…)`;
+  const content = m.contentSha256 === undefined ? '' : `, content sha256 ${m.contentSha256.slice(0, 12)}…`;
+  return `${m.fileName} (${m.sizeBytes} bytes, header sha256 ${m.headerSha256.slice(0, 12)}…${content})`;
 }
 
 function statsFileParts(file: StatsFile): Uint8Array[] {
@@ -233,7 +251,8 @@ function checkHeader(h: StatsFileHeader, fail: (code: 'corrupt', msg: string) =>
   if (typeof h !== 'object' || h === null) bad('not an object');
   const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0;
   if (!isCount(h.nLayer) || !isCount(h.nFf) || h.nLayer === 0 || h.nFf === 0) bad('invalid nLayer or nFf');
-  if (!h.model || typeof h.model.fileName !== 'string' || !isCount(h.model.sizeBytes) || typeof h.model.headerSha256 !== 'string') {
+  if (!h.model || typeof h.model.fileName !== 'string' || !isCount(h.model.sizeBytes) || typeof h.model.headerSha256 !== 'string' ||
+    (h.model.contentSha256 !== undefined && typeof h.model.contentSha256 !== 'string')) {
     bad('invalid model identity');
   }
   if (!h.corpus || typeof h.corpus.name !== 'string' || typeof h.corpus.sha256 !== 'string') bad('invalid corpus identity');
