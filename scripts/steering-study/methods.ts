@@ -1,5 +1,5 @@
 import type { GenerateRequest } from '../../src/protocol/pipelineTypes.ts';
-import { methodSpec, resolveSteeringMethod, type LayerRange, type SteeringSpec } from '../../src/protocol/steering.ts';
+import { methodSpec, type LayerRange, type SteeringSpec } from '../../src/protocol/steering.ts';
 
 /**
  * The study's grid of methods. Each neuron or DiffMean method is written as the product's
@@ -122,6 +122,5 @@ export function studyMethods(o: GridOptions): StudyMethod[] {
 export function specOf(req: ReturnType<NonNullable<StudyMethod['request']>>, languages: readonly string[]): SteeringSpec {
   if (req.steering) return req.steering;
   if (!req.force) throw new Error('A steering request needs force or steering.');
-  // The study always has residual means, so 'auto' would be DiffMean; its methods name theirs.
-  return methodSpec(resolveSteeringMethod(req.method ?? 'force-neurons', true), languages, req.force, { force: req.forceOptions, diffMean: req.diffMeanOptions });
+  return methodSpec(req.method ?? 'force-neurons', languages, req.force, { force: req.forceOptions, diffMean: req.diffMeanOptions });
 }

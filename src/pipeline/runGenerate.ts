@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { GenerateRequest, GenerateResult } from '../protocol/pipelineTypes.ts';
 import type { EngineSession } from './EngineSession.ts';
 import { readResults } from './resultsFolder.ts';
@@ -8,8 +6,7 @@ import { PipelineError } from './PipelineError.ts';
 import { checkSameModel } from './checkSameModel.ts';
 import { diffMeanResidualEdits, readResidualMeans, residualMeansPath } from './residualMeans.ts';
 import type { EngineModel, Hooks, HookPositions, ResidualEdit } from '../engine/index.ts';
-import { methodSpec, resolveSteeringMethod, type ConcreteSteeringMethod, type SteeringSpec } from '../protocol/steering.ts';
-import { RESIDUAL_MEANS_FILE } from '../protocol/results.ts';
+import { methodSpec, STEERING_METHODS, type SteeringMethod, type SteeringSpec } from '../protocol/steering.ts';
 
 /** prefix + suffix in the model's FIM layout where it has FIM tokens; else the prefix alone. */
 function promptTokens(model: EngineModel, prefix: string, suffix: string | undefined): Int32Array {
@@ -26,7 +23,7 @@ function promptTokens(model: EngineModel, prefix: string, suffix: string | undef
  * Neuron edits come from the results folder's neuron sets; a DiffMean part from its
  * residual means.
  */
-function steeringHooks(req: GenerateRequest, model: EngineModel): { hooks?: Hooks; positions: HookPositions; method?: ConcreteSteeringMethod } {
+function steeringHooks(req: GenerateRequest, model: EngineModel): { hooks?: Hooks; positions: HookPositions; method?: SteeringMethod } {
   if (req.force && req.steering) throw new PipelineError('bad-argument', 'Give either a language to force (--force) or a steering set, not both.');
   if (!req.force && !req.steering) return { positions: 'all' };
   if (!req.resultsDir) throw new PipelineError('bad-argument', 'Steering needs a results folder (--results DIR) with detected neurons.');
@@ -35,7 +32,7 @@ function steeringHooks(req: GenerateRequest, model: EngineModel): { hooks?: Hook
   if (req.force && !neurons.languages.includes(req.force)) {
     throw new PipelineError('bad-argument', `"${req.force}" is not among the detected languages (${neurons.languages.join(', ')}).`);
   }
-  const method = req.force ? resolveSteeringMethod(req.method, existsSync(join(req.resultsDir, RESIDUAL_MEANS_FILE))) : undefined;
+  const method = req.force ? (req.method ?? STEERING_METHODS[0]) : undefined;
   const spec: SteeringSpec = method
     ? methodSpec(method, neurons.languages, req.force!, { force: req.forceOptions, diffMean: req.diffMeanOptions })
     : req.steering!;

@@ -1,5 +1,5 @@
 import type { IdentifyParams } from './results.ts';
-import type { ConcreteSteeringMethod, DiffMeanOptions, ForceRecipeOptions, SteeringMethod, SteeringSpec } from './steering.ts';
+import type { DiffMeanOptions, ForceRecipeOptions, SteeringMethod, SteeringSpec } from './steering.ts';
 
 /**
  * The data that the pipeline's operations take and give back: the `lape` CLI passes them
@@ -127,6 +127,6 @@ export interface GenerateResult {
   tokens: number;
   /** Prompt tokens that went through the model: fewer than the prompt's when the cache was reused. */
   promptTokensEvaluated?: number;
-  /** With `force`: the method that steered ('auto' resolved for this results folder). */
-  method?: ConcreteSteeringMethod;
+  /** With `force`: the method that steered. */
+  method?: SteeringMethod;
 }

@@ -96,25 +96,13 @@ test('the exported control vector is the DiffMean direction in llama.cpp\'s form
   assert.notEqual(hooked, plain, 'the direction changes the text');
 });
 
-test('--force X with the default method (auto) is DiffMean where the folder has residual means, else the Force recipe', () => {
+test('--force X with the default method is the Force recipe: X\'s neurons set to their mean, the others deactivated', () => {
   const forced = runCliJson<{ text: string; method: string }>(['generate', '--model', model, '--results', out, '--prompt', PROMPT, '--max-tokens', '16', '--force', 'fr']);
-  assert.equal(forced.method, 'diffmean');
-  assert.equal(forced.text, gen('--force', 'fr', '--method', 'diffmean'));
+  assert.equal(forced.method, 'force-neurons', 'generate --json says which method steered');
   assert.notEqual(forced.text, gen(), 'forcing changes the text');
-  // The folder made without --residual-means: auto falls back to the neurons.
-  const bare = join(dir, 'bare-auto');
-  runCliJson(['detect', '--model', model, ...common, '--out', bare]);
-  const genBare = (...args: string[]) => runCliJson<{ text: string; method: string }>(['generate', '--model', model, '--results', bare, '--prompt', PROMPT, '--max-tokens', '16', ...args]);
-  const neurons = genBare('--force', 'fr');
-  assert.equal(neurons.method, 'force-neurons');
-  assert.equal(neurons.text, genBare('--force', 'fr', '--method', 'force-neurons').text);
-});
-
-test('--method force-neurons is the Force recipe: X\'s neurons set to their mean, the others deactivated', () => {
-  const forced = gen('--force', 'fr', '--method', 'force-neurons');
-  assert.notEqual(forced, gen(), 'forcing changes the text');
-  assert.equal(gen('--activate', 'fr', '--deactivate', 'en,zh', '--mode', 'mean'), forced);
-  assert.notEqual(gen('--force', 'fr', '--method', 'force-neurons', '--mode', 'scale', '--strength', '4'), forced, '--mode changes the recipe');
+  assert.equal(gen('--force', 'fr', '--method', 'force-neurons'), forced.text);
+  assert.equal(gen('--activate', 'fr', '--deactivate', 'en,zh', '--mode', 'mean'), forced.text);
+  assert.notEqual(gen('--force', 'fr', '--mode', 'scale', '--strength', '4'), forced.text, '--mode changes the recipe');
 });
 
 test('steering errors name the fix', () => {
@@ -124,7 +112,7 @@ test('steering errors name the fix', () => {
   assert.notEqual(noMeans.code, 0);
   assert.match(noMeans.stderr, /residual-means\.json is missing.*--residual-means/);
   const bad = runCli(['generate', '--model', model, '--results', out, '--prompt', PROMPT, '--force', 'fr', '--method', 'bogus']);
-  assert.match(bad.stderr, /--method must be one of auto, diffmean, force-neurons/);
+  assert.match(bad.stderr, /--method must be one of force-neurons, diffmean/);
   const both = runCli(['generate', '--model', model, '--results', out, '--prompt', PROMPT, '--force', 'fr', '--activate', 'en']);
   assert.match(both.stderr, /--force chooses the languages itself/);
   const layer0 = runCli(['generate', '--model', model, '--results', out, '--prompt', PROMPT, '--force', 'fr', '--method', 'diffmean', '--layers', '0-2']);

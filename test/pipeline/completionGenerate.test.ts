@@ -22,7 +22,7 @@ writeResults(resultsDir, fakeResults(await readModelFacts(model), ['en', 'fr'], 
 const session = new EngineSession();
 after(() => session.dispose());
 
-const ask = (method: 'auto' | 'force-neurons' | 'diffmean') => ({
+const ask = (method: 'force-neurons' | 'diffmean') => ({
   ...completionRequest({ model, resultsDir, prefix: 'Once upon a time', suffix: '', force: { language: 'fr', method }, settings: { maxTokens: 4 } }),
   threads: 1,
 });
@@ -39,10 +39,4 @@ test('the neuron method on the same folder completes', async () => {
   const r = await runGenerate(session, ask('force-neurons'));
   assert.ok(r.tokens > 0, `generated ${r.tokens} tokens`);
   assert.equal(r.method, 'force-neurons');
-});
-
-test('auto, the default, on a folder without residual means steers with the neurons and says so', async () => {
-  const r = await runGenerate(session, ask('auto'));
-  assert.equal(r.method, 'force-neurons');
-  assert.equal(r.text, (await runGenerate(session, ask('force-neurons'))).text);
 });

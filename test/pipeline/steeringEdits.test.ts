@@ -7,7 +7,7 @@ import type { NeuronEdit } from '../../src/engine/index.ts';
 import { PipelineError } from '../../src/pipeline/PipelineError.ts';
 import { steeringEdits } from '../../src/pipeline/steeringEdits.ts';
 import { RESULTS_VERSION, type NeuronSets } from '../../src/protocol/results.ts';
-import { DEFAULT_FORCE_RECIPE, forceLanguageSpec, methodSpec, resolveSteeringMethod } from '../../src/protocol/steering.ts';
+import { DEFAULT_DIFFMEAN_STRENGTH, DEFAULT_FORCE_RECIPE, forceLanguageSpec, methodSpec } from '../../src/protocol/steering.ts';
 
 const LANGS = ['en', 'fr', 'es'];
 /** [language][layer]: neuron 2 of layer 0 is en and fr; neuron 6 of layer 2 is fr and es. */
@@ -130,13 +130,9 @@ test('positions and methods: the recipe carries its positions, and diffmean make
   assert.deepEqual(methodSpec('force-neurons', LANGS, 'fr'), forceLanguageSpec(LANGS, 'fr'));
 });
 
-test("'auto' (or no method) is DiffMean with residual means and the neurons without; a named method is kept", () => {
-  assert.equal(resolveSteeringMethod('auto', true), 'diffmean');
-  assert.equal(resolveSteeringMethod(undefined, true), 'diffmean');
-  assert.equal(resolveSteeringMethod('auto', false), 'force-neurons');
-  assert.equal(resolveSteeringMethod('force-neurons', true), 'force-neurons');
-  // A named DiffMean without means stays DiffMean: runGenerate then names the missing file.
-  assert.equal(resolveSteeringMethod('diffmean', false), 'diffmean');
+test('DiffMean without a strength takes the default λ, not the direction\'s full length', () => {
+  assert.equal(methodSpec('diffmean', LANGS, 'fr').diffMean?.strength, DEFAULT_DIFFMEAN_STRENGTH);
+  assert.ok(DEFAULT_DIFFMEAN_STRENGTH > 0 && DEFAULT_DIFFMEAN_STRENGTH < 1);
 });
 
 test('an unknown language is an error that lists the detected ones', () => {

@@ -76,9 +76,9 @@ test('re-identifying into the same folder changes the key; reading the same fold
   assert.notEqual(resultsIdentity(readResults(dir)), resultsIdentity(first));
 });
 
-test('package.json offers exactly the steering methods, auto by default', () => {
+test('package.json offers exactly the steering methods, the Force recipe by default', () => {
   const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { enum: string[]; default: string }> } } };
   const setting = pkg.contributes.configuration.properties['languageNeurons.steeringMethod'];
   assert.deepEqual(setting.enum, [...STEERING_METHODS]);
-  assert.equal(setting.default, 'auto');
+  assert.equal(setting.default, 'force-neurons');
 });

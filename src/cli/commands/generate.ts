@@ -5,14 +5,14 @@ import { integer, list, nonNegative, num, parse, positive, positiveInt, rate, Us
 import { printJson } from '../output.ts';
 
 export const generateHelp = `lape generate --model M|demo --prompt TEXT [--results DIR] [--max-tokens N] [--temperature T] [--seed S] [--json]
-              [--force LANG [--method auto|diffmean|force-neurons] [--source LANG] [--deactivate-others|--deactivate-source|--no-deactivate]]
+              [--force LANG [--method force-neurons|diffmean] [--source LANG] [--deactivate-others|--deactivate-source|--no-deactivate]]
               [--deactivate LANGS] [--activate LANGS] [--subtract LANGS --beta B]
               [--mode mean|scale|add] [--strength X] [--layers FROM-TO] [--positions all|prompt|generated]
-  Continues the prompt, steered by a results folder. --force X steers toward X with --method: diffmean
-  (adds strength x the DiffMean direction to the residual stream; needs detect --residual-means),
-  force-neurons (the Force recipe over X's neurons), or auto, the default: diffmean where the results
-  folder has residual means, else force-neurons (the steering study's order; see the README). --json
-  prints {"text": "...", "method": ...}: the continuation and the method that steered.`;
+  Continues the prompt, steered by a results folder. --force X steers toward X with --method: force-neurons
+  (the default, chosen by the steering study: X's neurons set to strength x their mean, the other
+  languages' deactivated) or diffmean (adds strength x the DiffMean direction to the residual stream,
+  default 0.15; needs detect --residual-means). --json prints {"text": "...", "method": ...}: the
+  continuation and, with --force, the method that steered.`;
 
 const MODES: readonly string[] = ['mean', 'scale', 'add'];
 const POSITIONS: readonly string[] = ['all', 'prompt', 'generated'];
@@ -77,8 +77,7 @@ export async function generateCommand(pipeline: Pipeline, argv: string[], signal
     force,
     method,
     forceOptions: forceOptions && method !== 'diffmean' ? dropUndefined(forceOptions) : undefined,
-    // 'auto' is resolved where the results folder is read: both methods' options go along.
-    diffMeanOptions: force && method !== 'force-neurons' ? dropUndefined({ strength, layers, positions }) : undefined,
+    diffMeanOptions: force && method === 'diffmean' ? dropUndefined({ strength, layers, positions }) : undefined,
     steering: steering && dropUndefined(steering),
     maxTokens: num(values['max-tokens'], 'max-tokens', positiveInt),
     temperature: num(values.temperature, 'temperature', nonNegative),

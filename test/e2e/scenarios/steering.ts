@@ -5,7 +5,7 @@ import { identifyLanguage } from '../../../src/corpus/identifyLanguage.ts';
 import type { E2EEnv } from '../support/e2eEnv.ts';
 import { UI_STATE_BOUND_MS, type Workbench } from '../support/Workbench.ts';
 import { lapeGenerate } from '../support/lapeCli.ts';
-import { DEFAULT_LANGUAGES } from './detect.ts';
+import { DEFAULT_LANGUAGES, runDetect } from './detect.ts';
 
 interface ContributedCommand { command: string; title: string; category?: string }
 
@@ -19,8 +19,15 @@ function contributedCommands(env: E2EEnv): ContributedCommand[] {
 
 const paletteTitle = (c: ContributedCommand): string => (c.category ? `${c.category}: ${c.title}` : c.title);
 
-/** The prompt of `lape demo`'s steering sample: the same words in English and French. */
+/**
+ * A prompt Gemma 3 270M continues in English unsteered (greedy: "1. The Minister of the
+ * Interior of the Republic of Azerbaijan, …") and in French under Force fr ("La loi sur la
+ * protection des animaux …"). The scenario checks the unsteered side too, so a French
+ * continuation that steering did not cause fails it.
+ */
 const PROMPT = 'Article 1. ';
+/** Gemma's detection in the editor: small, so that the scenario stays within minutes on 2 cores. */
+const GEMMA_BUDGET = 1500;
 
 /** The editor's text as the user sees it (Monaco renders spaces as U+00A0). */
 async function editorText(wb: Workbench): Promise<string> {
@@ -28,16 +35,52 @@ async function editorText(wb: Workbench): Promise<string> {
   return text.replace(/\u00a0/g, ' ');
 }
 
+/** The ghost text for what the editor holds now: waits for it, asking once as Alt+\\ does if typing brought none. */
+async function ghostText(wb: Workbench): Promise<void> {
+  const ghost = wb.page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text').first();
+  try {
+    await ghost.waitFor({ timeout: 30_000 });
+  } catch {
+    await wb.runCommand('Trigger Inline Suggestion');
+    await ghost.waitFor({ timeout: 60_000 });
+  }
+}
+
+/** Types PROMPT into the empty editor, accepts the ghost text with Tab, and returns what Tab inserted. */
+async function completeWithTab(wb: Workbench): Promise<string> {
+  await wb.page.keyboard.type(PROMPT, { delay: 20 });
+  await ghostText(wb);
+  await wb.page.keyboard.press('Tab');
+  const ghost = wb.page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text').first();
+  await ghost.waitFor({ state: 'detached', timeout: UI_STATE_BOUND_MS });
+  const text = await editorText(wb);
+  return text.slice(text.indexOf(PROMPT.trim()) + PROMPT.trim().length).trim();
+}
+
 /**
- * Scenario 3: "Force output language: fr", a prompt in a Markdown file, ghost text, Tab;
- * the inserted text is French to the project's language identifier. Then steering goes off.
+ * Scenario 3, on the real model: Gemma 3 270M from the cache, detection in the editor with
+ * the defaults (residual means included) on a small budget, "Force output language: fr", an
+ * English prompt in a Markdown file, ghost text, Tab: the inserted text is French to the
+ * project's language identifier. Then steering goes off and the same prompt's ghost text must
+ * not be French: otherwise the French was not steering's doing, and the scenario fails.
  */
 export async function steeringScenario(wb: Workbench, env: E2EEnv, note: (line: string) => void = () => {}): Promise<void> {
   const commands = contributedCommands(env);
   const force = commands.find((c) => c.command === 'languageNeurons.steering.forceLanguage');
   const toggle = commands.find((c) => c.command === 'languageNeurons.steering.toggle');
-  assert.ok(force, 'the installed extension contributes no languageNeurons.steering.forceLanguage command');
-  assert.ok(toggle, 'the installed extension contributes no languageNeurons.steering.toggle command');
+  const named = commands.find((c) => c.command === 'languageNeurons.useNamedModel');
+  const demo = commands.find((c) => c.command === 'languageNeurons.useDemoModel');
+  assert.ok(force && toggle && named && demo, 'the installed extension lacks forceLanguage, steering.toggle, useNamedModel or useDemoModel');
+
+  // Gemma 3 270M comes from the cache the harness inherits (LAPE_CACHE_DIR; .ci/run fetches it first).
+  await wb.runCommand(paletteTitle(named));
+  await wb.waitForQuickInput(/named model/i);
+  await wb.chooseQuickPickRow('Gemma', /Gemma 3 270M/);
+  await wb.quickInputHidden();
+  await wb.notificationText(/Model ready: gemma-3-270m/, 5 * 60_000);
+  const found = await runDetect(wb, GEMMA_BUDGET);
+  note(`Gemma 3 270M in the editor: ${found}`);
+  await wb.clearNotifications();
 
   await wb.runCommand(paletteTitle(force));
   // The palette closes and the language pick opens in its place: typing before the pick's
@@ -65,43 +108,35 @@ export async function steeringScenario(wb: Workbench, env: E2EEnv, note: (line: 
   const editor = wb.page.locator('.editor-instance .monaco-editor').first();
   await editor.waitFor({ timeout: UI_STATE_BOUND_MS });
   await editor.click();
-  await wb.page.keyboard.type(PROMPT, { delay: 20 });
 
-  const ghost = wb.page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text').first();
-  try {
-    await ghost.waitFor({ timeout: 30_000 });
-  } catch {
-    // Typing did not bring a suggestion in time: ask for one, as Alt+\ does.
-    await wb.runCommand('Trigger Inline Suggestion');
-    await ghost.waitFor({ timeout: 60_000 });
-  }
-  await wb.screenshot('ghost-text.png');
-  await wb.page.keyboard.press('Tab');
-  await ghost.waitFor({ state: 'detached', timeout: UI_STATE_BOUND_MS });
-  const text = await editorText(wb);
-  const inserted = text.slice(text.indexOf(PROMPT.trim()) + PROMPT.trim().length).trim();
-  assert.ok(inserted.length >= 10, `Tab inserted text: "${inserted}"`);
   const languageOf = (s: string) => identifyLanguage(s, { among: DEFAULT_LANGUAGES });
-  const language = languageOf(inserted);
+  const steered = await completeWithTab(wb);
+  await wb.screenshot('ghost-text.png');
+  assert.ok(steered.length >= 10, `Tab inserted text: "${steered}"`);
+  const language = languageOf(steered);
   if (language !== 'fr') {
     // Tell a model that steers badly from an extension that steers wrongly: what does the CLI write?
     const lape = join(env.workspace, '.lape');
-    const results = join(lape, readdirSync(lape).find((d) => existsSync(join(lape, d, 'summary.json'))) ?? 'demo');
-    const cli = await lapeGenerate(env.root, ['--model', 'demo', '--results', results, '--force', 'fr',
-      '--prompt', PROMPT, '--max-tokens', '32', '--temperature', '0'], 120_000).catch((error: Error) => `(lape generate failed: ${error.message})`);
-    assert.fail(`the inserted text is ${language ?? 'no language'}, not French: ${JSON.stringify(inserted)}; lape generate --force fr on the same results writes ${JSON.stringify(cli)}`);
+    const results = join(lape, readdirSync(lape).find((d) => d.startsWith('gemma') && existsSync(join(lape, d, 'summary.json'))) ?? 'gemma-3-270m-q4_k_m');
+    const cli = await lapeGenerate(env.root, ['--model', 'gemma-3-270m', '--results', results, '--force', 'fr',
+      '--prompt', PROMPT, '--max-tokens', '24', '--temperature', '0'], 120_000).catch((error: Error) => `(lape generate failed: ${error.message})`);
+    assert.fail(`the inserted text is ${language ?? 'no language'}, not French: ${JSON.stringify(steered)}; lape generate --force fr on the same results writes ${JSON.stringify(cli)}`);
   }
 
-  // The scenario passes on French ghost text; whether steering made it French is another
-  // question, answered by the same prompt without steering. Said in the test's output.
-  const unsteered = await lapeGenerate(env.root, ['--model', 'demo', '--prompt', PROMPT, '--max-tokens', '32', '--temperature', '0'], 120_000)
-    .catch((error: Error) => `(lape generate failed: ${error.message})`);
-  const unsteeredLanguage = languageOf(unsteered);
-  note(`forced fr: ${JSON.stringify(inserted.slice(0, 60))}; without steering the model writes ${JSON.stringify(unsteered.slice(0, 60))} (${unsteeredLanguage ?? 'no language'})`);
-  if (unsteeredLanguage === 'fr') note('the unsteered continuation is French too: this run checks the editor path (command, ghost text, Tab, toggle), not that steering changed the language');
-
+  // The same prompt with steering off, in the same editor: its ghost text must not be French.
   await wb.runCommand(paletteTitle(toggle));
   await wb.statusBarItem().locator('.codicon-zap').waitFor({ state: 'detached', timeout: UI_STATE_BOUND_MS });
   await wb.page.keyboard.press('Control+A');
   await wb.page.keyboard.press('Delete');
+  const unsteered = await completeWithTab(wb);
+  const unsteeredLanguage = languageOf(unsteered);
+  note(`forced fr: ${JSON.stringify(steered.slice(0, 80))}; steering off: ${JSON.stringify(unsteered.slice(0, 80))} (${unsteeredLanguage ?? 'no language'})`);
+  assert.notEqual(unsteeredLanguage, 'fr', `without steering the same prompt is continued in French too (${JSON.stringify(unsteered)}): the French was not steering's doing`);
+  await wb.page.keyboard.press('Control+A');
+  await wb.page.keyboard.press('Delete');
+
+  // Back to the demo model for the scenarios that follow.
+  await wb.runCommand(paletteTitle(demo));
+  await wb.notificationText(/Model ready: lape-demo\.gguf/, 120_000);
+  await wb.clearNotifications();
 }
