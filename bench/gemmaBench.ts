@@ -171,7 +171,7 @@ async function throughput(engine: LlamaEngine, file: string, reps: number, log: 
         captureRatio: median(captures),
         pplRatio: median(ppls),
         callbackShare: median(shares),
-        earlyStops: { stopped: d.earlyStop.stops - stops0, of: 3 * reps },
+        earlyStops: { stopped: d.earlyStop.stops - stops0, of: 3 * reps * Math.ceil(seq / batch) },
       },
     };
   } finally {
