@@ -44,7 +44,7 @@ export class LapeView {
       exportPng: (id) => this.host.exportPng(id, this.renderer.exportPng(id)),
       revealInTree: host.interactive ? () => this.revealFirstInTree() : undefined,
     });
-    this.renderer = new ChartsRenderer(this.layout.cards);
+    this.renderer = new ChartsRenderer(this.layout.cards, this.layout.study);
     // VS Code swaps body classes (vscode-light, vscode-dark, vscode-high-contrast) on a theme change.
     this.themeObserver = new MutationObserver(() => this.renderAll());
     this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });

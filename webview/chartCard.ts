@@ -8,10 +8,18 @@ export interface ChartCardOptions {
   note: string;
   /** 'chart' for Chart.js (fills a fixed-height box), 'matrix' for a canvas sized by its content. */
   kind: 'chart' | 'matrix';
+  /** The title's heading level: 3 for cards inside a section that has its own heading. */
+  level?: 2 | 3;
+  /**
+   * Where the data table goes: for screen readers only (the default, for charts that show their
+   * numbers), or also on screen behind a disclosure with this label (for charts that show them
+   * only in tooltips).
+   */
+  tableDisclosure?: string;
   onExport(id: ChartId): void;
 }
 
-/** One chart's frame: heading, note, legend, canvas, export button and (for matrices) a data table. */
+/** One chart's frame: heading, note, legend, canvas, export button and a data table. */
 export class ChartCard {
   readonly root: HTMLElement;
   readonly canvas: HTMLCanvasElement;
@@ -27,7 +35,10 @@ export class ChartCard {
     const titleId = `title-${options.id}`;
     this.canvas = h('canvas', { role: 'img', 'aria-label': options.title });
     this.legend = h('ul', { class: 'legend', 'aria-label': `${options.title}: legend` });
-    this.table = h('div', { class: 'sr-only data-table' });
+    // A table on screen may be wider than the card: it scrolls, and takes focus so that the keyboard can scroll it.
+    this.table = options.tableDisclosure === undefined
+      ? h('div', { class: 'sr-only data-table' })
+      : h('div', { class: 'data-table', tabindex: '0', role: 'region', 'aria-label': `${options.title}: figures` });
     this.empty = h('p', { class: 'empty', hidden: true });
     this.status = h('p', { class: 'card-status', role: 'status' });
     this.exportButton = h('vscode-button', { secondary: true, class: 'export', 'aria-label': `Export “${options.title}” as PNG`, 'data-chart': options.id }, 'Export PNG');
@@ -37,11 +48,11 @@ export class ChartCard {
     this.root = h(
       'section',
       { class: `card card-${options.id}`, id: `card-${options.id}`, 'aria-labelledby': titleId },
-      h('header', { class: 'card-header' }, h('h2', { id: titleId }, options.title), this.exportButton),
+      h('header', { class: 'card-header' }, h(options.level === 3 ? 'h3' : 'h2', { id: titleId }, options.title), this.exportButton),
       h('p', { class: 'card-note' }, options.note),
       this.legend,
       h('div', { class: 'card-content' }, this.aside, h('div', { class: 'card-main' }, this.body, this.empty, this.status)),
-      this.table,
+      options.tableDisclosure === undefined ? this.table : h('details', { class: 'table-disclosure' }, h('summary', {}, options.tableDisclosure), this.table),
     );
   }
 

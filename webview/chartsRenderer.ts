@@ -13,6 +13,7 @@ import type { ChartCard } from './chartCard.ts';
 import { renderDataTable } from './dataTable.ts';
 import { formatPercent } from './format.ts';
 import { renderLegend, type LegendItem } from './legend.ts';
+import type { SteeringStudySection } from './steeringStudySection.ts';
 import { languageColor, type Theme } from './theme.ts';
 
 export type ChartCards = Record<ChartId, ChartCard>;
@@ -27,7 +28,7 @@ export class ChartsRenderer {
     if (this.lastInput && (['overlap', 'perplexity'] as const).some((id) => this.drawnWidth.get(id) !== this.cards[id].body.clientWidth)) this.renderMatrices(this.lastInput);
   });
 
-  constructor(private readonly cards: ChartCards) {
+  constructor(private readonly cards: ChartCards, private readonly study: SteeringStudySection) {
     this.resizeObserver.observe(cards.overlap.body);
     this.resizeObserver.observe(cards.perplexity.body);
   }
@@ -43,6 +44,8 @@ export class ChartsRenderer {
 
     this.renderActivation(input, neurons);
     this.renderMatrices(input);
+    const { summary, steeringStudy } = input.view;
+    this.study.render(steeringStudy, input.theme, summary.languages, new Set(summary.languages.filter((_, i) => input.visible[i] === false)));
   }
 
   private renderMatrices(input: ChartInput): void {
@@ -77,6 +80,7 @@ export class ChartsRenderer {
 
   destroy(): void {
     this.resizeObserver.disconnect();
+    this.study.destroy();
     for (const chart of this.charts.values()) chart.destroy();
     this.charts.clear();
   }

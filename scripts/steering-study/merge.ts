@@ -4,11 +4,15 @@
  *
  *   node --import tsx scripts/steering-study/merge.ts --out study/steering-study.json A.json B.json ...
  *
- * Refuses shards whose settings differ in anything but their targets.
+ * Refuses shards whose settings differ in anything but their targets. When every shard was run
+ * on the same results folder (settings.results) and it is on this machine, the merged JSON
+ * also goes to `<results>/steering-study.json` and that folder's report.html is rewritten to
+ * draw it; shards run on different folders write only --out.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { studyReport, type StudyRecord } from './report.ts';
+import { refreshReport, sharedResultsDir, writeStudyRecord } from './writeRecord.ts';
 
 const { values, positionals } = parseArgs({ options: { out: { type: 'string' } }, allowPositionals: true });
 if (!values.out || positionals.length < 2) {
@@ -39,6 +43,8 @@ const merged: StudyRecord = {
   seconds: Math.max(...shards.map((s) => s.r.seconds)),
 };
 const { json, md } = studyReport(merged);
-writeFileSync(values.out, JSON.stringify(json, null, 1) + '\n');
-writeFileSync(values.out.replace(/\.json$/, '') + '.md', md);
+const results = sharedResultsDir(shards.map((s) => s.r.settings.results));
+writeStudyRecord(values.out, json, md, 'dir' in results ? results.dir : undefined);
 process.stdout.write(md);
+if ('dir' in results) await refreshReport(results.dir);
+else process.stderr.write(`note: the merged record goes only to ${values.out}: ${results.why}.\n`);

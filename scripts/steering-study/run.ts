@@ -11,9 +11,10 @@
  * disjoint --targets and separate --out files join with merge.ts.
  *
  * Writes FILE (default study/steering-study.json) and the Markdown table beside it (.md),
- * and prints the table. Run one model job at a time: it uses every core it is given.
+ * the same JSON as DIR/steering-study.json (which DIR's report.html then draws; the report is
+ * rewritten at the end), and prints the table. Run one model job at a time: it uses every
+ * core it is given.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -32,6 +33,7 @@ import { GRIDS, specOf, studyMethods, type StudyMethod } from './methods.ts';
 import { answerIn, neutralWithInstruction, NEUTRAL_PROMPTS, QA_STOP, qaPrompt, readMvicuna, repoRootOf, seededSample } from './prompts.ts';
 import { makeCell, type Cell, type Continuation } from './metrics.ts';
 import { studyReport, type StudyHeader } from './report.ts';
+import { refreshReport, writeStudyRecord } from './writeRecord.ts';
 
 const SOURCE = 'en';
 /** The reference's sampling: temperature 0 (greedy), repetition penalty 1.1. */
@@ -193,9 +195,7 @@ async function main(): Promise<void> {
   };
   const report = (complete: boolean) => {
     const { json, md } = studyReport({ ...header, cells, examples, complete, seconds: Math.round((Date.now() - started) / 1000) });
-    mkdirSync(dirname(outJson), { recursive: true });
-    writeFileSync(outJson, JSON.stringify(json, null, 1) + '\n');
-    writeFileSync(outJson.replace(/\.json$/, '') + '.md', md);
+    writeStudyRecord(outJson, json, md, resultsDir);
     if (complete) process.stdout.write(md);
   };
   for (const method of methods) {
@@ -217,6 +217,7 @@ async function main(): Promise<void> {
     report(method === methods[methods.length - 1]);
   }
   session.dispose();
+  await refreshReport(resultsDir);
 }
 
 main().catch((e: unknown) => {

@@ -13,6 +13,7 @@ import { checkExportTarget, readResults, readSummary, RESULT_FILES } from './res
 import { runDetection } from './runDetection.ts';
 import { runGenerate } from './runGenerate.ts';
 import { runPerplexity } from './runPerplexity.ts';
+import { withSteeringStudy } from './steeringStudyFile.ts';
 import type { Pipeline, PipelineOptions } from './types.ts';
 import type { ResultsView } from '../protocol/results.ts';
 import { lockResultsFolder } from './resultsLock.ts';
@@ -37,8 +38,10 @@ async function withResultsLock<T>(dir: string, command: string, work: () => Prom
 /** The pipeline over one engine session; the CLI and the analysis process each make one. */
 export function createPipeline(options: PipelineOptions = {}): Pipeline {
   const session = new EngineSession({ gpu: options.gpu, onWarning: options.onWarning });
-  // Every operation that writes a results folder ends here, so the report follows the folder.
-  const withReport = async (dir: string, view: ResultsView): Promise<ResultsView> => {
+  // Every operation that writes a results folder ends here, so the report follows the folder
+  // (and draws the steering study recorded in it, when there is one).
+  const withReport = async (dir: string, written: ResultsView): Promise<ResultsView> => {
+    const view = withSteeringStudy(dir, written);
     if (options.writeReport) {
       try {
         await options.writeReport(dir, view);
@@ -85,7 +88,7 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
     }),
     fetchModel: (name, o) => fetchModel(name, o),
     perplexity: (dir, o) => withResultsLock(dir, 'ppl', async () => withReport(dir, await runPerplexity(session, dir, o))),
-    openResults: async (dir) => readResults(dir),
+    openResults: async (dir) => withSteeringStudy(dir, readResults(dir)),
     generate: (req) => runGenerate(session, req),
     async exportResults(dir, format, options = {}) {
       checkExportTarget(dir, options.out);

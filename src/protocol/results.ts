@@ -6,10 +6,13 @@
  *   stats.lapestats   activation statistics (src/lape/formats/statsFile.ts), for re-identification
  *   report.html       the same charts as the extension's panel, self-contained
  *   residual-means.json  ResidualMeansFile (below), only when detection was asked for it
+ *   steering-study.json  the steering study's record, only when the study was run on the folder
+ *                        (steeringStudy.ts says what the report draws of it)
  *
  * Plain data only: this file is shared by the CLI, the analysis process, the extension
  * host and the webview.
  */
+import type { SteeringStudyView } from './steeringStudy.ts';
 
 export const RESULTS_VERSION = 1;
 
@@ -114,6 +117,8 @@ export interface NeuronSets {
 export interface ResultsView {
   summary: ResultsSummary;
   neurons: NeuronSets;
+  /** The steering study run on this folder, when its record is there and readable. */
+  steeringStudy?: SteeringStudyView;
 }
 
 /**

@@ -15,8 +15,8 @@ export interface NeuronRef {
   index: number;
 }
 
-/** The charts that can be exported as PNG. */
-export const CHART_IDS = ['perLayer', 'lapeHistogram', 'activation', 'overlap', 'perplexity'] as const;
+/** The charts that can be exported as PNG; the two `study` ones only show when the results folder holds a steering study. */
+export const CHART_IDS = ['perLayer', 'lapeHistogram', 'activation', 'overlap', 'perplexity', 'studySuccess', 'studyTradeoff'] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
 /** What the panel needs to know about the host besides the results. */

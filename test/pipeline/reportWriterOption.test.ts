@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPipeline } from '../../src/pipeline/index.ts';
@@ -8,6 +8,9 @@ import { RESULT_FILES } from '../../src/pipeline/resultsFolder.ts';
 import type { ResultsView } from '../../src/protocol/results.ts';
 import { writeStatsFile } from '../../src/lape/formats/statsFile.ts';
 import { randomStats } from '../lape/lapeTestSupport.ts';
+import { toSteeringStudyView } from '../../src/pipeline/steeringStudyFile.ts';
+import { STEERING_STUDY_FILE } from '../../src/protocol/steeringStudy.ts';
+import { studyRecord } from '../fixtures/steeringStudy.ts';
 
 // A results folder that `reidentify` can work on without a model: the committed fixture's
 // summary.json (model, corpus, tokens) and statistics for its seven languages.
@@ -60,4 +63,21 @@ test('a report writer that throws costs a note, not the results', async () => {
     pipeline.dispose();
   }
   assert.ok(notes.some((n) => n.includes('no report.html written') && n.includes(dir) && n.includes('webview bundle not built')), notes.join(''));
+});
+
+test('the report writer gets the steering study recorded in the folder, and reidentify returns it too', async () => {
+  const dir = resultsFolder();
+  const record = studyRecord();
+  record.settings.modelHeaderSha256 = JSON.parse(readFileSync(join(dir, RESULT_FILES.summary), 'utf8')).model.headerSha256;
+  writeFileSync(join(dir, STEERING_STUDY_FILE), JSON.stringify(record));
+  const calls: ResultsView[] = [];
+  const pipeline = createPipeline({ writeReport: async (_dir, view) => { calls.push(view); } });
+  try {
+    const view = await pipeline.reidentify(dir, { topRate: 0.05 });
+    assert.equal(calls[0], view);
+    assert.deepEqual(view.steeringStudy, toSteeringStudyView(record));
+    assert.equal('steeringStudy' in JSON.parse(readFileSync(join(dir, RESULT_FILES.summary), 'utf8')), false, 'summary.json stays as it was');
+  } finally {
+    pipeline.dispose();
+  }
 });

@@ -47,7 +47,7 @@ describe('webview messages', () => {
     };
     assert.equal(handle({ type: 'busy', busy: true }), 'busy');
     assert.throws(() => handle({ type: 'bogus' } as unknown as ToWebview), /Unexpected message: \{"type":"bogus"\}/);
-    assert.deepEqual([...CHART_IDS], ['perLayer', 'lapeHistogram', 'activation', 'overlap', 'perplexity']);
+    assert.deepEqual([...CHART_IDS], ['perLayer', 'lapeHistogram', 'activation', 'overlap', 'perplexity', 'studySuccess', 'studyTradeoff']);
   });
 
   it('reads saved panel state defensively', () => {

@@ -12,6 +12,7 @@ import { legendLabels, probeCanvas, tableRows } from './support/pageProbes.ts';
 import { openPanel, startPanelServer, type OpenPanelOptions, type PanelPage } from './support/panelPage.ts';
 import type { StaticServer } from './support/staticServer.ts';
 import { DARK_THEME, LIGHT_THEME } from './support/themes.ts';
+import { studyView } from '../fixtures/steeringStudy.ts';
 
 const SCREENSHOTS = 'test-output/webview';
 const CHARTS = ['perLayer', 'lapeHistogram', 'activation', 'overlap', 'perplexity'];
@@ -221,6 +222,38 @@ describe('LAPE panel in Chromium', () => {
         return c.getContext('2d')!.getImageData(0, 0, 1, 1).data[0] === 0x1f;
       });
       assert.deepEqual((await probeCanvas(panel.page, '#card-perLayer canvas')).corner.slice(0, 3), [0x1f, 0x1f, 0x1f]);
+    });
+  });
+
+  it('draws the steering study when the results carry one: themed, keyboard-reachable, following the language filter', { skip }, async () => {
+    await withPanel({ theme: DARK_THEME }, async (panel) => {
+      const study = studyView();
+      await initPanel(panel, { ...view, steeringStudy: study });
+      await panel.page.waitForSelector('#steering-study:not([hidden])');
+      for (const chart of ['studySuccess', 'studyTradeoff']) {
+        const probe = await probeCanvas(panel.page, `#card-${chart} canvas`);
+        assert.ok(probe.colors > 8, `${chart} is drawn`);
+        assert.deepEqual(probe.corner.slice(0, 3), [0x1f, 0x1f, 0x1f], `${chart} on the dark theme's background`);
+      }
+      assert.equal(await panel.page.textContent('#steering-study .study-verdict'), study.verdict);
+      await panel.page.locator('#steering-study').screenshot({ path: `${SCREENSHOTS}/panel-study-dark.png` });
+
+      await panel.page.focus('#card-studyTradeoff summary');
+      await panel.page.keyboard.press('Shift+Tab');
+      assert.equal(await panel.page.evaluate(() => (document.activeElement as HTMLElement).dataset.chart), 'studyTradeoff', 'the export button comes before the figures');
+      await panel.page.keyboard.press('Enter');
+      const exports = (await panel.posted()).filter((m) => m.type === 'exportPng');
+      assert.deepEqual(exports.map((m) => m.chart), ['studyTradeoff']);
+      assert.ok(exports[0].dataUrl.startsWith('data:image/png;base64,') && exports[0].dataUrl.length > 5000);
+
+      await panel.page.focus('vscode-checkbox[data-lang="zh"]');
+      await panel.page.keyboard.press('Space');
+      await panel.page.waitForFunction(() => !document.querySelector('#card-studySuccess thead')?.textContent?.includes('zh'));
+      assert.deepEqual((await tableRows(panel.page, 'studySuccess'))[0][0].slice(1), study.targets.filter((t) => t !== 'zh'));
+
+      // Results without a study (another folder, or one whose study was removed) hide the section again.
+      await panel.send({ type: 'results', view });
+      await panel.page.waitForSelector('#steering-study', { state: 'hidden' });
     });
   });
 

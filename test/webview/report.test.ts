@@ -9,6 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { writeReport } from '../../src/report/writeReport.ts';
 import { makeFixture } from '../fixtures/results/makeFixture.ts';
+import { readResults } from '../../src/pipeline/resultsFolder.ts';
+import { withSteeringStudy } from '../../src/pipeline/steeringStudyFile.ts';
+import type { ResultsView } from '../../src/protocol/results.ts';
+import { resultsFolderWithStudy, studyRecord, studyView } from '../fixtures/steeringStudy.ts';
 import { buildBundles } from './support/buildBundles.ts';
 import { chromiumSkipReason, launchChromium } from './support/chromium.ts';
 import { legendLabels, probeCanvas, tableRows } from './support/pageProbes.ts';
@@ -16,14 +20,22 @@ import { legendLabels, probeCanvas, tableRows } from './support/pageProbes.ts';
 const SCREENSHOTS = 'test-output/webview';
 const CHARTS = ['perLayer', 'lapeHistogram', 'activation', 'overlap', 'perplexity'];
 
+/** The inlined results of a report.html. */
+const inlinedData = (html: string): ResultsView => JSON.parse(/<script type="application\/json" id="lape-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? 'null') as ResultsView;
+
 describe('report.html', () => {
   const view = makeFixture();
   let assets: string;
   let reportFile: string;
+  /** The report of a results folder that holds the recorded steering study. */
+  let studyDir: string;
+  let studyReport: string;
 
   before(async () => {
     assets = await buildBundles();
     reportFile = await writeReport(await mkdtemp(join(tmpdir(), 'lape-report-')), view, { assetsDir: assets });
+    studyDir = resultsFolderWithStudy();
+    studyReport = await writeReport(studyDir, withSteeringStudy(studyDir, readResults(studyDir)), { assetsDir: assets });
   });
 
   it('is one self-contained file with a nonce CSP and the data inline', async () => {
@@ -37,8 +49,15 @@ describe('report.html', () => {
     assert.equal(html.match(/<style nonce="/g)?.length, 1);
     assert.doesNotMatch(html, /\b(src|href)="(?!data:)[^"]+"/, 'no external resource');
     assert.doesNotMatch(html, /sourceMappingURL/);
-    const data = /<script type="application\/json" id="lape-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
-    assert.deepEqual(JSON.parse(data), view);
+    assert.deepEqual(inlinedData(html), view);
+    assert.equal('steeringStudy' in inlinedData(html), false, 'no study in a folder without one');
+  });
+
+  it('inlines the steering study of its results folder, when there is one', async () => {
+    const data = inlinedData(await readFile(studyReport, 'utf8'));
+    assert.deepEqual(data.steeringStudy, studyView());
+    assert.equal(data.steeringStudy?.verdict, studyRecord().verdict);
+    assert.deepEqual(data.summary, readResults(studyDir).summary);
   });
 
   it('uses a fresh nonce for every report', async () => {
@@ -98,10 +117,58 @@ describe('report.html', () => {
         assert.deepEqual(await page.$$eval('input[type=range]', (inputs) => inputs.map((i) => (i as HTMLInputElement).disabled)), [true, true, true]);
         assert.equal(await page.$('vscode-button.reveal'), null, 'no tree to reveal in');
         assert.deepEqual((await probeCanvas(page, '#card-perLayer canvas')).corner.slice(0, 3), [255, 255, 255], 'light theme by default');
+        assert.equal(await page.isVisible('#steering-study'), false, 'no steering study section without a study');
         await page.screenshot({ path: `${SCREENSHOTS}/report.png`, fullPage: true });
 
         const [download] = await Promise.all([page.waitForEvent('download'), page.click('#card-overlap vscode-button.export')]);
         assert.equal(download.suggestedFilename(), 'lape-overlap.png');
+        assert.deepEqual(requests, [url], 'the report loads nothing but itself');
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('draws the steering study: success matrix, gain against fluency, verdict and tables, keyboard-reachable', { skip }, async () => {
+      const study = studyView();
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+      const page = await context.newPage();
+      const requests: string[] = [];
+      const problems: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      page.on('console', (m) => {
+        if ((m.type() === 'error' || m.type() === 'warning') && !m.text().includes('willReadFrequently')) problems.push(m.text());
+      });
+      page.on('pageerror', (e) => problems.push(e.message));
+      try {
+        const url = pathToFileURL(studyReport).href;
+        await page.goto(url);
+        await page.waitForSelector('#steering-study:not([hidden])');
+        assert.equal(await page.textContent('#steering-study h2'), 'Steering study');
+        assert.equal(await page.textContent('#steering-study .study-verdict'), study.verdict);
+        assert.match((await page.textContent('#steering-study .meta')) ?? '', /^gemma-3-270m-q4_k_m\.gguf · seed 13 · 10 prompts/);
+        for (const chart of ['studySuccess', 'studyTradeoff']) assert.ok((await probeCanvas(page, `#card-${chart} canvas`)).colors > 8, `${chart} is drawn`);
+
+        // The matrix's numbers, for screen readers: one row per method, one column per target.
+        const [success] = await tableRows(page, 'studySuccess');
+        assert.deepEqual(success[0].slice(1), study.targets);
+        assert.deepEqual(success.slice(1).map((r) => r[0]), study.methods.map((m) => m.name));
+        assert.deepEqual(success.find((r) => r[0] === 'force (defaults)'), ['force (defaults)', '40%', '90%', '70%', '0%', '50%', '10%']);
+        assert.ok((await legendLabels(page, 'studySuccess')).includes('force (defaults): best method (the verdict’s)'));
+        assert.match((await page.getAttribute('#card-studyTradeoff canvas', 'aria-label')) ?? '', /Best method: force \(defaults\), gain 43\.3 points at ×1\.87/);
+
+        // The per-method figures sit behind a disclosure that the keyboard opens.
+        assert.equal(await page.isVisible('#card-studyTradeoff .data-table table'), false);
+        await page.focus('#card-studyTradeoff summary');
+        await page.keyboard.press('Enter');
+        assert.equal(await page.isVisible('#card-studyTradeoff .data-table table'), true);
+        const [figures] = await tableRows(page, 'studyTradeoff');
+        assert.equal(figures.length, 1 + study.summaries.length);
+        assert.deepEqual(figures.find((r) => r[0] === 'force (defaults) (best)'), ['force (defaults) (best)', '43.3', '4 of 6', '×1.87', '×3.14', 'yes']);
+        await page.locator('#steering-study').screenshot({ path: `${SCREENSHOTS}/report-study.png` });
+
+        const [download] = await Promise.all([page.waitForEvent('download'), page.click('#card-studyTradeoff vscode-button.export')]);
+        assert.equal(download.suggestedFilename(), 'lape-studyTradeoff.png');
         assert.deepEqual(requests, [url], 'the report loads nothing but itself');
         assert.deepEqual(problems, []);
       } finally {

@@ -1,12 +1,14 @@
-import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip, type ChartOptions, type Plugin } from 'chart.js';
+import {
+  BarController, BarElement, CategoryScale, Chart, LinearScale, LogarithmicScale, PointElement, ScatterController, Tooltip, type ChartOptions, type ChartType, type Plugin,
+} from 'chart.js';
 import type { Theme } from '../theme.ts';
 
 let registered = false;
 
-/** Registers only what the bar charts use (tree-shaking) and applies the theme's defaults. */
+/** Registers only what the charts use (bars, and the steering study's scatter) and applies the theme's defaults. */
 export function setupChartJs(theme: Theme): void {
   if (!registered) {
-    Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
+    Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, ScatterController, PointElement, LogarithmicScale);
     registered = true;
   }
   Chart.defaults.color = theme.foreground;
@@ -19,7 +21,7 @@ export function setupChartJs(theme: Theme): void {
  * Paints the theme background under the chart. Without it the canvas is transparent, and an
  * exported PNG shows light-theme text on whatever the viewer's background happens to be.
  */
-export function backgroundPlugin(color: string): Plugin<'bar'> {
+export function backgroundPlugin<T extends ChartType = 'bar'>(color: string): Plugin<T> {
   return {
     id: 'lapeBackground',
     beforeDraw(chart) {

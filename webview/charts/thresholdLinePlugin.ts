@@ -1,4 +1,4 @@
-import type { Plugin } from 'chart.js';
+import type { ChartType, Plugin } from 'chart.js';
 
 /** Layout padding a chart needs for the label: above the plot for 'x', right of it for 'y'. */
 export const THRESHOLD_LABEL_PADDING = { x: 20, y: 44 } as const;
@@ -17,7 +17,7 @@ export interface ThresholdLineOptions {
  * A dashed line at a value of one scale, with a label. Small enough to keep inline rather
  * than pull in chartjs-plugin-annotation for one line per chart.
  */
-export function thresholdLinePlugin(options: ThresholdLineOptions): Plugin<'bar'> {
+export function thresholdLinePlugin<T extends ChartType = 'bar'>(options: ThresholdLineOptions): Plugin<T> {
   return {
     id: 'lapeThresholdLine',
     afterDatasetsDraw(chart) {
