@@ -11,7 +11,7 @@ export interface DetectionSettings {
   budget: number;
   languages: string[];
   perplexity: boolean;
-  /** Record residual means (residual-means.json) for DiffMean steering, the 'auto' method's first choice. */
+  /** Record residual means (residual-means.json), which DiffMean steering needs. */
   residualMeans: boolean;
 }
 
@@ -62,7 +62,7 @@ export class LapeConfiguration implements vscode.Disposable {
       budget: c.get<number>('detection.budget', 20_000),
       languages: c.get<string[]>('detection.languages', [...PAPER_LANGUAGES]),
       perplexity: c.get<boolean>('detection.perplexity', false),
-      residualMeans: c.get<boolean>('detection.residualMeans', true),
+      residualMeans: c.get<boolean>('detection.residualMeans', false),
     };
   }
 

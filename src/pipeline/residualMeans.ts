@@ -40,7 +40,7 @@ export function writeResidualMeans(path: string, m: ResidualMeans): void {
 
 export function readResidualMeans(dir: string, path = residualMeansPath(dir)): ResidualMeans {
   if (!existsSync(path)) {
-    throw new PipelineError('no-results', `${path} is missing: DiffMean steering needs the residual means. Run \`lape detect --residual-means --out ${dir}\` with this folder's model and corpus, or steer with the force-neurons method.`);
+    throw new PipelineError('no-results', `${path} is missing: DiffMean steering needs the residual means. Run \`lape detect --residual-means --out ${dir}\` with this folder's model and corpus (in VS Code: turn on languageNeurons.detection.residualMeans and detect again), or steer with the force-neurons method.`);
   }
   let f: ResidualMeansFile;
   try {

@@ -59,8 +59,8 @@ async function completeWithTab(wb: Workbench): Promise<string> {
 
 /**
  * Scenario 3, on the real model: Gemma 3 270M from the cache, detection in the editor with
- * the defaults (residual means included) on a small budget, "Force output language: fr", an
- * English prompt in a Markdown file, ghost text, Tab: the inserted text is French to the
+ * the defaults on a small budget, "Force output language: fr" (the Force recipe, the default method), an
+ * prompt in a Markdown file, ghost text, Tab: the inserted text is French to the
  * project's language identifier. Then steering goes off and the same prompt's ghost text must
  * not be French: otherwise the French was not steering's doing, and the scenario fails.
  */
