@@ -49,24 +49,30 @@ export function axisStyle(theme: Theme, text: string) {
   };
 }
 
-/** Options every chart shares: no animation (renders are deterministic and instant), no canvas legend (the legend is HTML). */
-export function baseBarOptions(theme: Theme, titles: AxisTitles): ChartOptions<'bar'> {
+/** What every chart's canvas shares: no animation (renders are deterministic and instant), sized by its card. */
+export function canvasOptions() {
   return {
-    animation: false,
+    animation: false as const,
     // At least 2x, so exported PNGs stay sharp in a paper or a slide.
     devicePixelRatio: Math.max(window.devicePixelRatio || 1, 2),
     responsive: true,
     maintainAspectRatio: false,
+  };
+}
+
+/** The tooltip every chart shares, in the theme's colours. */
+export function themedTooltip(theme: Theme) {
+  return { backgroundColor: theme.background, titleColor: theme.foreground, bodyColor: theme.foreground, borderColor: theme.border, borderWidth: 1 };
+}
+
+/** Options every bar chart shares; no canvas legend (the legend is HTML). */
+export function baseBarOptions(theme: Theme, titles: AxisTitles): ChartOptions<'bar'> {
+  return {
+    ...canvasOptions(),
     layout: { padding: { top: 8, right: 8 } },
     plugins: {
       legend: { display: false },
-      tooltip: {
-        backgroundColor: theme.background,
-        titleColor: theme.foreground,
-        bodyColor: theme.foreground,
-        borderColor: theme.border,
-        borderWidth: 1,
-      },
+      tooltip: themedTooltip(theme),
     },
     scales: {
       x: { ...axisStyle(theme, titles.x), ticks: { color: theme.foreground } },

@@ -3,7 +3,7 @@ import type { SteeringStudyView } from '../../src/protocol/steeringStudy.ts';
 import { mix, toCss } from '../colorMath.ts';
 import type { LegendItem } from '../legend.ts';
 import { languageColor, type Theme } from '../theme.ts';
-import { axisStyle, backgroundPlugin } from './chartSetup.ts';
+import { axisStyle, backgroundPlugin, canvasOptions, themedTooltip } from './chartSetup.ts';
 import { canvasFont } from './chartInput.ts';
 import type { HeatmapSpec } from './heatmap.ts';
 import { formatRatio, methodStatus, powerOfTwoTicks, successMatrix, tradeoffPoints, type MethodStatus, type TradeoffPoint } from './steeringStudySeries.ts';
@@ -122,19 +122,12 @@ export function createTradeoffChart(canvas: HTMLCanvasElement, study: SteeringSt
       })),
     },
     options: {
-      animation: false,
-      devicePixelRatio: Math.max(window.devicePixelRatio || 1, 2),
-      responsive: true,
-      maintainAspectRatio: false,
+      ...canvasOptions(),
       layout: { padding: { top: THRESHOLD_LABEL_PADDING.x, right: THRESHOLD_LABEL_PADDING.y + 16 } },
       plugins: {
         legend: { display: false },
         tooltip: {
-          backgroundColor: theme.background,
-          titleColor: theme.foreground,
-          bodyColor: theme.foreground,
-          borderColor: theme.border,
-          borderWidth: 1,
+          ...themedTooltip(theme),
           callbacks: {
             label: (item) => {
               const p = item.raw as TradeoffPoint;
