@@ -3,24 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
-import { ActivationRecorder, EngineError, type EngineErrorCode, type NeuronEdit } from '../../src/engine/index.ts';
+import { ActivationRecorder, type NeuronEdit } from '../../src/engine/index.ts';
 import { EXACT, SAMPLE_TEXT, loadTestModel, tempPath, testEngine, testModel, tokensOf, writeVariantModel } from './testModels.ts';
-
-async function rejectsWith(p: Promise<unknown> | (() => unknown), code: EngineErrorCode, ...mentions: (string | RegExp)[]): Promise<EngineError> {
-  let error: unknown;
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (err) {
-    error = err;
-  }
-  assert.ok(error instanceof EngineError, `expected an EngineError "${code}", got ${String(error)}`);
-  assert.equal(error.code, code, error.message);
-  for (const m of mentions) {
-    if (typeof m === 'string') assert.ok(error.message.includes(m), `"${error.message}" should mention "${m}"`);
-    else assert.match(error.message, m);
-  }
-  return error;
-}
+import { rejectsWith } from './rejectsWith.ts';
 
 test('a missing file', async () => {
   const engine = await testEngine();

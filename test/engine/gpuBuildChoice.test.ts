@@ -8,13 +8,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { EngineError, type EngineErrorCode } from '../../src/engine/index.ts';
+import { EngineError } from '../../src/engine/index.ts';
 import { chooseBuild, confirmDevices, type BuildChoiceDeps } from '../../src/engine/native/chooseBuild.ts';
 import { gpuChoiceFromEnv, type LoadedGpu } from '../../src/engine/native/gpuChoice.ts';
 import { gpuFallbackMessage } from '../../src/engine/native/gpuFallback.ts';
 import { GpuVerdictCache, type GpuVerdict } from '../../src/engine/native/GpuVerdictCache.ts';
 import { loadLibraries } from '../../src/engine/native/loadLibraries.ts';
 import { failureReason } from '../../src/engine/native/runGpuSelfTest.ts';
+import { rejectsWith } from './rejectsWith.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'lape-gpu-choice-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -72,17 +73,6 @@ function stub(builds: ReturnType<typeof fakeBuilds>, verdicts: Partial<Record<'c
 
 const failed: GpuVerdict = { status: 'failed', devices: H200_DEVICES, reason: H200_REASON };
 const passed: GpuVerdict = { status: 'ok', devices: H200_DEVICES };
-
-async function rejectsWith(p: Promise<unknown>, code: EngineErrorCode, ...mentions: (string | RegExp)[]): Promise<EngineError> {
-  const error = await p.then(() => undefined, (e: unknown) => e);
-  assert.ok(error instanceof EngineError, `expected an EngineError "${code}", got ${String(error)}`);
-  assert.equal(error.code, code, error.message);
-  for (const m of mentions) {
-    if (typeof m === 'string') assert.ok(error.message.includes(m), `"${error.message}" should mention "${m}"`);
-    else assert.match(error.message, m);
-  }
-  return error;
-}
 
 test('the reason keeps llama.cpp\'s last error lines and the signal', () => {
   assert.match(H200_REASON, /CUDA error: the provided PTX was compiled with an unsupported toolchain\./);

@@ -23,6 +23,22 @@ const CHARTS = ['perLayer', 'lapeHistogram', 'activation', 'overlap', 'perplexit
 /** The inlined results of a report.html. */
 const inlinedData = (html: string): ResultsView => JSON.parse(/<script type="application\/json" id="lape-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? 'null') as ResultsView;
 
+
+/** A fresh page that records every request it makes and every console error or warning. */
+async function watchedPage(browser: Browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const problems: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => {
+    // The readback hint comes from the test's own pixel probes.
+    if ((m.type() === 'error' || m.type() === 'warning') && !m.text().includes('willReadFrequently')) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  return { context, page, requests, problems };
+}
+
 describe('report.html', () => {
   const view = makeFixture();
   let assets: string;
@@ -97,16 +113,7 @@ describe('report.html', () => {
     after(async () => browser?.close());
 
     it('renders every chart offline, read-only, and downloads exports', { skip }, async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-      const page = await context.newPage();
-      const requests: string[] = [];
-      const problems: string[] = [];
-      page.on('request', (r) => requests.push(r.url()));
-      page.on('console', (m) => {
-        // The readback hint comes from the test's own pixel probes.
-        if ((m.type() === 'error' || m.type() === 'warning') && !m.text().includes('willReadFrequently')) problems.push(m.text());
-      });
-      page.on('pageerror', (e) => problems.push(e.message));
+      const { context, page, requests, problems } = await watchedPage(browser);
       try {
         const url = pathToFileURL(reportFile).href;
         await page.goto(url);
@@ -131,15 +138,7 @@ describe('report.html', () => {
 
     it('draws the steering study: success matrix, gain against fluency, verdict and tables, keyboard-reachable', { skip }, async () => {
       const study = studyView();
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-      const page = await context.newPage();
-      const requests: string[] = [];
-      const problems: string[] = [];
-      page.on('request', (r) => requests.push(r.url()));
-      page.on('console', (m) => {
-        if ((m.type() === 'error' || m.type() === 'warning') && !m.text().includes('willReadFrequently')) problems.push(m.text());
-      });
-      page.on('pageerror', (e) => problems.push(e.message));
+      const { context, page, requests, problems } = await watchedPage(browser);
       try {
         const url = pathToFileURL(studyReport).href;
         await page.goto(url);
