@@ -30,8 +30,8 @@ export interface GridOptions {
 
 /**
  * The grid of the recorded study (study/steering-study.json), small enough for 2 CPU cores:
- * on an idle machine one 24-token continuation of Gemma 3 270M takes about a second, so the
- * grid runs in about a quarter of an hour. Strengths were narrowed by earlier runs: α = 5
+ * one 24-token continuation of Gemma 3 270M takes about a second on an idle machine, and the
+ * recorded run (10 prompts x 6 targets) took 24 minutes beside other jobs. Strengths were narrowed by earlier runs: α = 5
  * switched the language but wrecked the text (fluency x211), α ≤ 0.5 and scale ≤ 2 barely
  * moved it, DiffMean λ = 0.5 on every block repeated single words.
  */

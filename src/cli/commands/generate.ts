@@ -76,7 +76,7 @@ export async function generateCommand(pipeline: Pipeline, argv: string[], signal
     resultsDir: resultsDir ? resolve(resultsDir) : undefined,
     force,
     method,
-    forceOptions: forceOptions && method !== 'diffmean' ? dropUndefined(forceOptions) : undefined,
+    forceOptions: forceOptions && dropUndefined(forceOptions),
     diffMeanOptions: force && method === 'diffmean' ? dropUndefined({ strength, layers, positions }) : undefined,
     steering: steering && dropUndefined(steering),
     maxTokens: num(values['max-tokens'], 'max-tokens', positiveInt),
