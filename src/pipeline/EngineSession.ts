@@ -55,7 +55,8 @@ export class EngineSession {
     const model = await this.getModel(options, signal, onProgress);
     const size = Math.max(minContext, options.contextSize ?? 0);
     const batch = batchSizeFor(model.facts.nVocab, size);
-    const key = `${this.modelKey}|${size}|${batch}|${options.threads ?? 0}`;
+    // The batch follows from the model and the size, which the key already holds.
+    const key = `${this.modelKey}|${size}|${options.threads ?? 0}`;
     if (this.context && this.contextKey === key) return this.context;
     this.context?.dispose();
     this.context = model.createContext({ contextSize: size, batchSize: batch, threads: options.threads });
